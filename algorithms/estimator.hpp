@@ -1,0 +1,123 @@
+#pragma once
+/// \file
+/// What every estimator returns, and how the caller asks for intermediate results.
+///
+/// An estimator computes \f$ \hat\sigma \approx \sigma_1 = \|A\|_2 \f$ with unit vectors
+/// \f$ \hat u, \hat v \f$ such that \f$ \hat\sigma = \hat u^T A \hat v \f$ (up to rounding).
+/// Iterative estimators whose iterates are nested (power iteration, Lanczos) report every requested
+/// checkpoint of one run through an observer, so a sweep over 1..256 iterations costs one run of
+/// 256 (see harness/sweep.cpp). Numerical outcomes are data (Status), not exceptions.
+
+#include <algorithm>
+#include <functional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "algorithms/blas.hpp"
+
+namespace specbench {
+
+enum class Status {
+  Converged,      ///< the estimator's stopping test held
+  MaxIterations,  ///< the iteration budget ran out first (with tol = 0, the requested budget)
+  Breakdown,      ///< an invariant subspace was found: the answer is exact up to rounding
+};
+
+inline std::string_view to_string(Status s) {
+  switch (s) {
+    case Status::Converged: return "converged";
+    case Status::MaxIterations: return "max_iterations";
+    case Status::Breakdown: return "breakdown";
+  }
+  return "unknown";
+}
+
+/// The estimate after one iteration, with the products spent so far.
+template <class T>
+struct IterationRecord {
+  int iteration = 0;
+  T sigma = T(0);
+  long long products = 0;
+};
+
+/// The state at a checkpoint: sigma, u, v as they would be returned had the run stopped there.
+/// The spans are valid only during the observer call.
+template <class T>
+struct Snapshot {
+  int checkpoint = 0;  ///< the requested iteration count
+  int iteration = 0;   ///< iterations actually done (smaller if the run stopped early)
+  T sigma = T(0);
+  std::span<const T> u, v;
+  long long products = 0;
+  Status status = Status::MaxIterations;
+};
+
+template <class T>
+using Observer = std::function<void(const Snapshot<T>&)>;
+
+/// Checkpoints (iteration counts) at which the observer wants a snapshot. The observer is called
+/// once per checkpoint in increasing order; checkpoints beyond the iterations the run did receive
+/// the final state. With no checkpoints it is called once, with the final state.
+template <class T>
+struct RunControl {
+  std::vector<int> checkpoints;
+  Observer<T> observer;
+};
+
+template <class T>
+struct EstimateResult {
+  T sigma = T(0);
+  std::vector<T> u;  ///< unit, length m
+  std::vector<T> v;  ///< unit, length n
+  int iterations = 0;
+  long long products = 0;  ///< products with A or A^T (a block of k columns counts k)
+  Status status = Status::MaxIterations;
+  std::vector<IterationRecord<T>> history;  ///< the estimate after every iteration
+};
+
+/// Bookkeeping shared by the estimators: which checkpoints are due, and delivering the rest at
+/// the end. Only snapshots the observer asked for are built, so `due` guards any extra work.
+template <class T>
+class CheckpointReporter {
+ public:
+  explicit CheckpointReporter(const RunControl<T>& control) : control_(control) {
+    pending_ = control.checkpoints;
+    std::sort(pending_.begin(), pending_.end());
+    pending_.erase(std::unique(pending_.begin(), pending_.end()), pending_.end());
+  }
+  /// True if some checkpoint equals `iteration` and an observer listens.
+  bool due(int iteration) const {
+    return control_.observer && next_ < pending_.size() && pending_[next_] == iteration;
+  }
+  /// Reports every checkpoint <= snap.iteration not yet reported.
+  void report(Snapshot<T> snap) {
+    if (!control_.observer) return;
+    while (next_ < pending_.size() && pending_[next_] <= snap.iteration) {
+      snap.checkpoint = pending_[next_++];
+      control_.observer(snap);
+    }
+  }
+  /// Reports the final state to all remaining checkpoints, or once if none were requested.
+  void finish(Snapshot<T> snap) {
+    if (!control_.observer) return;
+    if (pending_.empty()) {
+      snap.checkpoint = snap.iteration;
+      control_.observer(snap);
+      return;
+    }
+    while (next_ < pending_.size()) {
+      snap.checkpoint = pending_[next_++];
+      control_.observer(snap);
+    }
+  }
+  /// The largest requested checkpoint (0 if none).
+  int last() const { return pending_.empty() ? 0 : pending_.back(); }
+
+ private:
+  const RunControl<T>& control_;
+  std::vector<int> pending_;
+  std::size_t next_ = 0;
+};
+
+}  // namespace specbench

@@ -1,0 +1,96 @@
+#pragma once
+/// \file
+/// Static registries filled at start-up by the files that define the entries, as Google
+/// Benchmark's BENCHMARK macro fills its families: the harness never lists estimators or matrix
+/// families by hand. `specbench list` prints them.
+///
+/// An estimator registers its name, its parameter schema and one type-erased entry point per
+/// scalar type. The library is an OBJECT library, so the linker cannot drop a registration.
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "algorithms/error.hpp"
+#include "algorithms/estimator.hpp"
+#include "algorithms/operator.hpp"
+#include "algorithms/params.hpp"
+#include "algorithms/random.hpp"
+
+namespace specbench {
+
+/// A name -> entry map that rejects duplicates and, on a miss, lists every accepted name.
+template <class Info>
+class Registry {
+ public:
+  static Registry& instance() {
+    static Registry registry;
+    return registry;
+  }
+  void add(Info info) {
+    const std::string name = info.name;
+    if (!entries_.emplace(name, std::move(info)).second)
+      throw std::logic_error("duplicate registration of '" + name + "'");
+  }
+  const Info* find(const std::string& name) const {
+    auto it = entries_.find(name);
+    return it == entries_.end() ? nullptr : &it->second;
+  }
+  /// The entry, or InvalidArgument "unknown <kind> 'x'; accepted: a, b, c".
+  const Info& get(const std::string& name, std::string_view kind) const {
+    const Info* info = find(name);
+    SPECBENCH_REQUIRE(info != nullptr, "unknown ", kind, " '", name, "'; accepted: ", names_text());
+    return *info;
+  }
+  /// Entries in name order.
+  std::vector<const Info*> all() const {
+    std::vector<const Info*> out;
+    for (const auto& [name, info] : entries_) out.push_back(&info);
+    return out;
+  }
+  std::string names_text() const {
+    std::string out;
+    for (const auto& [name, info] : entries_) out += (out.empty() ? "" : ", ") + name;
+    return out;
+  }
+
+ private:
+  std::map<std::string, Info> entries_;
+};
+
+template <class T>
+using EstimatorFn = std::function<EstimateResult<T>(const Operator<T>&, const ParamSet&, Rng&,
+                                                    const RunControl<T>&)>;
+
+struct EstimatorInfo {
+  std::string name;
+  std::string summary;  ///< one line for `specbench list`
+  ParamSchema schema;
+  /// The parameter that counts iterations (the sweep's `iterations` list sets it); "" if none.
+  std::string iteration_param;
+  /// True if one run to the largest iteration count yields every smaller count as a checkpoint
+  /// (power, Lanczos). False if iterates are not nested (rsvd's power_iters): one run per value.
+  bool nested = false;
+  EstimatorFn<float> run_f32;
+  EstimatorFn<double> run_f64;
+
+  template <class T>
+  const EstimatorFn<T>& run() const {
+    if constexpr (std::is_same_v<T, float>)
+      return run_f32;
+    else
+      return run_f64;
+  }
+};
+
+using EstimatorRegistry = Registry<EstimatorInfo>;
+
+/// Registers at static-initialization time: `const EstimatorRegistrar kRegister{{...}};`
+struct EstimatorRegistrar {
+  explicit EstimatorRegistrar(EstimatorInfo info) {
+    EstimatorRegistry::instance().add(std::move(info));
+  }
+};
+
+}  // namespace specbench

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs specbench's build and run dependencies from Debian packages, idempotently:
+# packages already present are left alone, and apt-get runs only when something is missing.
+set -euo pipefail
+
+packages=(
+  build-essential cmake git pkg-config
+  libboost-dev libboost-test-dev
+  liblapacke-dev libopenblas-dev libtmglib-dev
+  libbenchmark-dev libeigen3-dev libtomlplusplus-dev libcli11-dev nlohmann-json3-dev libsqlite3-dev
+  python3-matplotlib python3-numpy
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+echo "setup: installing ${missing[*]}"
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
