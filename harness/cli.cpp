@@ -1,5 +1,260 @@
 #include "harness/cli.hpp"
 
+#include <CLI/CLI.hpp>
+
+#include <cmath>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+#include "algorithms/error.hpp"
+#include "harness/build_info.hpp"
+#include "harness/experiment.hpp"
+#include "harness/matrices.hpp"
+#include "harness/output.hpp"
+#include "harness/provenance.hpp"
+#include "harness/sweep.hpp"
+
 namespace specbench {
-int cli_main(int, char**) { return 0; }
+namespace {
+
+constexpr int kExitFailure = 1;
+constexpr int kExitBadInput = 2;
+
+std::string pad(std::string s, std::size_t width) {
+  if (s.size() < width) s.append(width - s.size(), ' ');
+  return s;
+}
+
+std::string param_type_text(const ParamSpec& p) {
+  std::ostringstream out;
+  if (p.type == ParamType::Choice) {
+    for (std::size_t i = 0; i < p.choices.size(); ++i) out << (i ? "|" : "") << p.choices[i];
+  } else {
+    out << to_string(p.type);
+    if (std::isfinite(p.min)) out << " >= " << p.min;
+    if (std::isfinite(p.max)) out << ", <= " << p.max;
+  }
+  return out.str();
+}
+
+void print_schema(std::ostream& out, const ParamSchema& schema) {
+  for (const auto& p : schema.specs()) {
+    out << "      " << pad(p.name, 14) << pad(param_type_text(p), 22)
+        << pad(p.required ? "required" : "default " + p.default_value, 18) << p.help << "\n";
+  }
+}
+
+nlohmann::json schema_json(const ParamSchema& schema) {
+  nlohmann::json params = nlohmann::json::array();
+  for (const auto& p : schema.specs()) {
+    nlohmann::json j = {{"name", p.name}, {"type", to_string(p.type)}, {"help", p.help},
+                        {"required", p.required}};
+    if (!p.required) j["default"] = p.default_value;
+    if (!p.choices.empty()) j["choices"] = p.choices;
+    if (std::isfinite(p.min)) j["min"] = p.min;
+    if (std::isfinite(p.max)) j["max"] = p.max;
+    params.push_back(j);
+  }
+  return params;
+}
+
+int cmd_list(const std::string& format) {
+  const auto estimators = EstimatorRegistry::instance().all();
+  const auto families = MatrixFamilyRegistry::instance().all();
+  if (format == "json") {
+    nlohmann::json j = {{"estimators", nlohmann::json::array()},
+                        {"matrix_families", nlohmann::json::array()}};
+    for (const auto* e : estimators)
+      j["estimators"].push_back({{"name", e->name},
+                                 {"summary", e->summary},
+                                 {"iteration_param", e->iteration_param},
+                                 {"nested", e->nested},
+                                 {"params", schema_json(e->schema)}});
+    for (const auto* f : families)
+      j["matrix_families"].push_back(
+          {{"name", f->name}, {"summary", f->summary}, {"params", schema_json(f->schema)}});
+    std::cout << j.dump(2) << "\n";
+    return 0;
+  }
+  std::cout << "Estimators (--estimator NAME[:key=value,...]):\n";
+  for (const auto* e : estimators) {
+    std::cout << "\n  " << pad(e->name, 10) << e->summary << "\n";
+    print_schema(std::cout, e->schema);
+    if (!e->iteration_param.empty())
+      std::cout << "      iterations set '" << e->iteration_param << "'"
+                << (e->nested ? "; checkpoints come from one run (nested iterates)"
+                              : "; one run per value (iterates are not nested)")
+                << "\n";
+  }
+  std::cout << "\nMatrix families (--matrix FAMILY:key=value,... or a path ending in .mtx):\n";
+  for (const auto* f : families) {
+    std::cout << "\n  " << pad(f->name, 10) << f->summary << "\n";
+    print_schema(std::cout, f->schema);
+  }
+  return 0;
+}
+
+struct EstimateArgs {
+  std::string matrix, estimator = "power", precision = "f64", format = "text";
+  std::uint64_t seed = 0;
+  bool vectors = false;
+};
+
+int cmd_estimate(const EstimateArgs& args) {
+  const MatrixSpec spec = parse_matrix_spec(args.matrix);
+  const EstimatorChoice choice = parse_estimator_spec(args.estimator);
+  const Precision precision = parse_precision(args.precision);
+  const Problem problem = make_problem(spec, make_matrix(spec), precision);
+  const RunOutput run = run_estimator(problem, choice, args.seed, {}, args.vectors);
+  const Row& row = run.rows.front();
+  if (args.format == "json") {
+    nlohmann::json j = row_to_json(row);
+    nlohmann::json history = nlohmann::json::array();
+    for (const auto& h : run.history)
+      history.push_back({{"iteration", h.iteration}, {"sigma", h.sigma}, {"matvecs", h.products}});
+    j["history"] = history;
+    j["ref_method"] = problem.ref.method;
+    j["provenance"] = provenance();
+    std::cout << j.dump(2) << "\n";
+  } else {
+    auto line = [](std::string_view key, const std::string& value) {
+      std::cout << pad(std::string(key), 17) << value << "\n";
+    };
+    line("estimator", row.estimator + " (" + row.params + ")");
+    line("matrix", row.matrix + " (" + std::to_string(row.m) + " x " + std::to_string(row.n) +
+                       ", " + row.precision + ")");
+    line("seed", std::to_string(row.seed));
+    line("sigma", format_double(row.sigma));
+    line("sigma_ref", format_double(row.sigma_ref) + " (bound " + format_double(row.ref_bound) +
+                          ", " + problem.ref.method + ")");
+    line("rel_err", format_double(row.rel_err));
+    line("u_cos_err", format_double(row.u_cos_err));
+    line("v_cos_err", format_double(row.v_cos_err));
+    line("residual", format_double(row.residual));
+    line("normalized_norm", format_double(row.normalized_norm));
+    line("iterations", std::to_string(row.iterations));
+    line("matvecs", std::to_string(row.matvecs));
+    line("time_s", format_double(row.time_s));
+    line("status", row.status + (row.message.empty() ? "" : ": " + row.message));
+  }
+  return row.status == "error" ? kExitFailure : 0;
+}
+
+struct ReferenceArgs {
+  std::string matrix, precision = "f64", format = "text";
+};
+
+int cmd_reference(const ReferenceArgs& args) {
+  const MatrixSpec spec = parse_matrix_spec(args.matrix);
+  const Problem p = make_problem(spec, make_matrix(spec), parse_precision(args.precision));
+  const double gap_ratio = p.ref.sigma1 > 0 ? p.ref.sigma2 / p.ref.sigma1 : 0.0;
+  if (args.format == "json") {
+    nlohmann::json j = {{"matrix", spec.text},
+                        {"m", p.a64.rows()},
+                        {"n", p.a64.cols()},
+                        {"precision", to_string(p.precision)},
+                        {"sigma1", p.ref.sigma1},
+                        {"sigma2", p.ref.sigma2},
+                        {"bound", p.ref.bound},
+                        {"gap_ratio", gap_ratio},
+                        {"method", p.ref.method},
+                        {"time_s", p.ref_time_s},
+                        {"provenance", provenance()}};
+    std::cout << j.dump(2) << "\n";
+  } else {
+    std::cout << pad("matrix", 11) << spec.text << " (" << p.a64.rows() << " x " << p.a64.cols()
+              << ", " << to_string(p.precision) << ")\n"
+              << pad("sigma1", 11) << format_double(p.ref.sigma1) << "\n"
+              << pad("sigma2", 11) << format_double(p.ref.sigma2) << "\n"
+              << pad("bound", 11) << format_double(p.ref.bound) << "\n"
+              << pad("gap_ratio", 11) << format_double(gap_ratio) << "\n"
+              << pad("method", 11) << p.ref.method << "\n"
+              << pad("time_s", 11) << format_double(p.ref_time_s) << "\n";
+  }
+  return 0;
+}
+
+struct RunArgs {
+  std::string config, out;
+  bool quiet = false;
+};
+
+int cmd_run(const RunArgs& args) {
+  const SweepPlan plan = load_sweep(args.config);
+  SweepOptions options;
+  options.output = args.out;
+  options.quiet = args.quiet;
+  if (!args.quiet)
+    std::cerr << "sweep '" << plan.name << "': " << plan.matrices.size() << " matrices, "
+              << plan.runs.size() << " runs, " << plan.rows << " rows\n";
+  const SweepSummary s = run_sweep(plan, options);
+  std::cerr << "wrote " << s.rows << " rows to " << (s.output / "runs.csv").string() << " and "
+            << (s.output / "meta.json").string() << " in " << std::fixed << std::setprecision(2)
+            << s.seconds << " s";
+  if (s.errors) std::cerr << "; " << s.errors << " rows have status 'error' (see their message)";
+  std::cerr << "\n";
+  return s.errors ? kExitFailure : 0;
+}
+
+}  // namespace
+
+int cli_main(int argc, char** argv) {
+  // Single-threaded BLAS: bit-identical results whatever the machine (see provenance.hpp).
+  set_blas_threads(1);
+
+  CLI::App app{"specbench: numerical verification and benchmarking of spectral-norm estimators.\n"
+               "Exit codes: 0 success, 1 failure, 2 bad input."};
+  app.set_version_flag("--version", std::string("specbench ") + build_info::kVersion + " (" +
+                                        build_info::kGitCommit + ")");
+  app.require_subcommand(1);
+  const std::vector<std::string> formats = {"text", "json"};
+
+  std::string list_format = "text";
+  auto* list = app.add_subcommand("list", "List estimators (parameters, defaults, help) and matrix families");
+  list->add_option("--format", list_format, "Output format")->check(CLI::IsMember(formats));
+
+  EstimateArgs est;
+  auto* estimate = app.add_subcommand("estimate", "Run one estimator on one matrix and score it against the reference");
+  estimate->add_option("--matrix,-m", est.matrix, "Matrix spec: FAMILY:key=value,... or PATH.mtx (see `specbench list`)")->required();
+  estimate->add_option("--estimator,-e", est.estimator, "Estimator: NAME[:key=value,...] (see `specbench list`)")->capture_default_str();
+  estimate->add_option("--precision,-p", est.precision, "Working precision: f32 or f64")->capture_default_str();
+  estimate->add_option("--seed,-s", est.seed, "Seed of the estimator's random numbers")->capture_default_str();
+  estimate->add_option("--format", est.format, "Output format")->check(CLI::IsMember(formats))->capture_default_str();
+  estimate->add_flag("--vectors", est.vectors, "Include the final u and v in JSON output");
+
+  ReferenceArgs ref;
+  auto* reference = app.add_subcommand("reference", "Compute the reference sigma1, sigma2 and error bound of a matrix");
+  reference->add_option("--matrix,-m", ref.matrix, "Matrix spec: FAMILY:key=value,... or PATH.mtx")->required();
+  reference->add_option("--precision,-p", ref.precision, "Reference of the matrix rounded to f32, or f64")->capture_default_str();
+  reference->add_option("--format", ref.format, "Output format")->check(CLI::IsMember(formats))->capture_default_str();
+
+  RunArgs run;
+  auto* run_cmd = app.add_subcommand("run", "Run a sweep from a TOML config; writes runs.csv and meta.json");
+  run_cmd->add_option("config", run.config, "Sweep config (TOML), e.g. configs/default.toml")->required();
+  run_cmd->add_option("--out,-o", run.out, "Output directory (default: [sweep] output, else results/CONFIG_NAME)");
+  run_cmd->add_flag("--quiet,-q", run.quiet, "No progress messages");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : kExitBadInput;
+  }
+
+  try {
+    if (*list) return cmd_list(list_format);
+    if (*estimate) return cmd_estimate(est);
+    if (*reference) return cmd_reference(ref);
+    if (*run_cmd) return cmd_run(run);
+  } catch (const std::invalid_argument& e) {  // includes specbench::InvalidArgument
+    std::cerr << "specbench: error: " << e.what() << "\n";
+    return kExitBadInput;
+  } catch (const std::exception& e) {
+    std::cerr << "specbench: failure: " << e.what() << "\n";
+    return kExitFailure;
+  }
+  return kExitBadInput;
+}
+
 }  // namespace specbench

@@ -1,1 +1,163 @@
-exit 0
+#!/usr/bin/env bash
+# The command-line contract: exit codes (0 ok, 1 failure, 2 bad input), messages that name the
+# problem, no output on bad input, and the JSON/CSV fields later tools rely on.
+# Usage: test_cli.sh PATH/TO/specbench   (run from the repository root)
+set -u
+bin=${1:?usage: test_cli.sh SPECBENCH}
+py=/usr/bin/python3
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); echo "ok   $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && sed 's/^/     /' <<<"$2"; }
+
+# expect NAME CODE REGEX -- ARGS...: exit code CODE and stdout+stderr matching REGEX.
+expect() {
+  local name=$1 code=$2 regex=$3
+  shift 4
+  local out rc
+  out=$("$bin" "$@" 2>&1)
+  rc=$?
+  if [ "$rc" -ne "$code" ]; then
+    bad "$name: exit $rc, expected $code" "$out"
+  elif ! grep -qE -- "$regex" <<<"$out"; then
+    bad "$name: output does not match /$regex/" "$out"
+  else
+    ok "$name"
+  fi
+}
+
+# --- bad input: exit 2 with a message naming the problem ---
+expect "malformed spec" 2 "not of the form key=value" -- estimate --matrix "gaussian:m=10,n" --estimator power
+expect "unknown family" 2 "unknown matrix family 'gausian'; accepted: .*gaussian" -- estimate --matrix "gausian:m=10,n=10"
+expect "unknown estimator" 2 "unknown estimator 'powr'; accepted: .*lanczos.*power.*rsvd" -- estimate --matrix "gaussian:m=10,n=10" --estimator powr
+expect "unknown parameter" 2 "unknown parameter 'iter'; accepted: iters" -- estimate --matrix "gaussian:m=10,n=10" --estimator power:iter=5
+expect "wrong type" 2 "'iters' = 'five' is not an integer" -- estimate --matrix "gaussian:m=10,n=10" --estimator power:iters=five
+expect "bad choice" 2 "is not one of: full, none" -- estimate --matrix "gaussian:m=10,n=10" --estimator lanczos:reorth=partial
+expect "impossible size" 2 "'m' = '0'" -- estimate --matrix "gaussian:m=0,n=10"
+expect "bad precision" 2 "unknown precision 'f16'" -- estimate --matrix "gaussian:m=10,n=10" --precision f16
+expect "missing file" 2 "nonexistent.mtx.*cannot open" -- estimate --matrix "$tmp/nonexistent.mtx"
+printf '%%%%MatrixMarket matrix coordinate real general\n2 2 2\n1 1 1.0\n2 2 nan\n' >"$tmp/nan.mtx"
+expect "NaN in file" 2 "nan.mtx:4: .*(NaN|Inf)" -- estimate --matrix "$tmp/nan.mtx"
+expect "unknown option" 2 "--bogus" -- estimate --matrix "gaussian:m=10,n=10" --bogus
+expect "no subcommand" 2 "subcommand" --
+expect "missing config" 2 "cannot open" -- run "$tmp/none.toml" --out "$tmp/none"
+
+cat >"$tmp/badkey.toml" <<'TOML'
+[sweep]
+seeds = 2
+[[block]]
+matrices = ["gaussian:m=20,n=10"]
+[[block.estimators]]
+name = "power"
+iter = [1, 2]
+TOML
+expect "config unknown key" 2 "badkey.toml:7: key 'iter': estimator 'power' has no such parameter" -- run "$tmp/badkey.toml" --out "$tmp/badkey"
+[ -e "$tmp/badkey" ] && bad "config error left output behind" || ok "config error writes nothing"
+
+cat >"$tmp/badfile.toml" <<TOML
+[[block]]
+matrices = ["gaussian:m=20,n=10", "$tmp/nan.mtx"]
+[[block.estimators]]
+name = "power"
+TOML
+expect "config with bad matrix file" 2 "badfile.toml:2: key 'matrices': .*nan.mtx:4" -- run "$tmp/badfile.toml" --out "$tmp/badfile"
+[ -e "$tmp/badfile" ] && bad "bad matrix file left output behind" || ok "bad matrix file writes nothing"
+
+# --- success paths ---
+expect "help" 0 "estimate" -- --help
+expect "list" 0 "lanczos.*" -- list
+expect "list families" 0 "spectrum" -- list
+
+json=$("$bin" estimate --matrix "spectrum:m=60,n=40,decay=gap,rate=0.5,seed=3" --estimator lanczos:steps=20 --seed 7 --format json 2>&1)
+if $py - "$json" <<'PY'
+import json, sys
+j = json.loads(sys.argv[1])
+need = ["estimator", "matrix", "m", "n", "precision", "seed", "sigma", "sigma_ref", "rel_err",
+        "u_cos_err", "v_cos_err", "residual", "normalized_norm", "iterations", "matvecs",
+        "time_s", "status", "history", "provenance"]
+missing = [k for k in need if k not in j]
+assert not missing, f"missing keys {missing}"
+# Lanczos on a 40-column matrix with a gap of 0.5 converges to rounding in 20 steps:
+# the Kaniel-Paige-Saad bound is far below eps, so only rounding (~ n eps) remains.
+assert j["rel_err"] < 1e-13, j["rel_err"]
+assert j["matvecs"] == 2 * j["iterations"], (j["matvecs"], j["iterations"])
+assert j["m"] == 60 and j["n"] == 40 and j["seed"] == 7
+assert "cxx_flags" in j["provenance"] and "git_commit" in j["provenance"]
+PY
+then ok "estimate json fields and accuracy"; else bad "estimate json fields and accuracy" "$json"; fi
+
+a=$("$bin" estimate --matrix "gaussian:m=40,n=30,seed=1" --estimator power:iters=7 --seed 3 --format json | grep -E '"(sigma|u_cos_err)"')
+b=$("$bin" estimate --matrix "gaussian:m=40,n=30,seed=1" --estimator power:iters=7 --seed 3 --format json | grep -E '"(sigma|u_cos_err)"')
+c=$("$bin" estimate --matrix "gaussian:m=40,n=30,seed=1" --estimator power:iters=7 --seed 4 --format json | grep -E '"(sigma|u_cos_err)"')
+[ "$a" = "$b" ] && ok "same seed, identical output" || bad "same seed, identical output" "$a / $b"
+[ "$a" != "$c" ] && ok "other seed, other output" || bad "other seed, other output" "$a"
+
+rj=$("$bin" reference --matrix "spectrum:m=30,n=20,decay=gap,rate=0.25" --format json 2>&1)
+if $py - "$rj" <<'PY'
+import json, sys
+j = json.loads(sys.argv[1])
+for k in ["sigma1", "sigma2", "bound", "gap_ratio", "method", "time_s"]:
+    assert k in j, k
+# sigma1 = 1 and sigma2 = 0.25 by construction, to rounding of U diag(s) V^T (~ n eps).
+assert abs(j["sigma1"] - 1) < 1e-13 and abs(j["gap_ratio"] - 0.25) < 1e-13, j
+PY
+then ok "reference json"; else bad "reference json" "$rj"; fi
+
+cat >"$tmp/small.toml" <<'TOML'
+[sweep]
+seeds = [0, 1]
+precisions = ["f64", "f32"]
+iterations = [1, 3, 9]
+[[block]]
+matrices = ["gaussian:m=30,n=20,seed=5", "spectrum:m=25,n=25,decay=polynomial,rate=1"]
+[[block.estimators]]
+name = "power"
+[[block.estimators]]
+name = "lanczos"
+reorth = ["full", "none"]
+[[block.estimators]]
+name = "rsvd"
+TOML
+out=$("$bin" run "$tmp/small.toml" --out "$tmp/small" 2>&1)
+rc=$?
+if [ $rc -eq 0 ] && $py - "$tmp/small" <<'PY'
+import csv, json, sys, os
+d = sys.argv[1]
+rows = list(csv.DictReader(open(os.path.join(d, "runs.csv"))))
+meta = json.load(open(os.path.join(d, "meta.json")))
+# 2 matrices x 2 precisions x 2 seeds x (power: 3 checkpoints + lanczos 2 x 3 + rsvd 3 values)
+assert len(rows) == 2 * 2 * 2 * (3 + 6 + 3), len(rows)
+assert meta["status"] == "complete" and meta["rows"] == len(rows)
+assert all(r["status"] in ("max_iterations", "converged", "breakdown") for r in rows)
+power = [r for r in rows if r["estimator"] == "power"]
+assert sorted({int(r["checkpoint"]) for r in power}) == [1, 3, 9]
+assert all(r["params"].startswith("iters=" + r["checkpoint"]) for r in power)
+assert all(int(r["matvecs"]) == 2 * int(r["iterations"]) for r in power)
+for k in ["git_commit", "cxx_flags", "blas", "cpu", "time_utc"]:
+    assert k in meta["provenance"], k
+PY
+then ok "run writes runs.csv and meta.json"; else bad "run writes runs.csv and meta.json" "$out"; fi
+
+# A sweep row is reproduced exactly by the `estimate` command built from its keys.
+if $py - "$tmp/small" "$bin" <<'PY'
+import csv, json, os, subprocess, sys
+d, binary = sys.argv[1], sys.argv[2]
+rows = [r for r in csv.DictReader(open(os.path.join(d, "runs.csv")))
+        if r["estimator"] == "lanczos" and r["checkpoint"] == "3" and r["precision"] == "f32"]
+r = rows[0]
+out = subprocess.run([binary, "estimate", "--matrix", r["matrix"], "--estimator",
+                      r["estimator"] + ":" + r["params"], "--precision", r["precision"],
+                      "--seed", r["seed"], "--format", "json"], capture_output=True, text=True,
+                     check=True).stdout
+j = json.loads(out)
+assert float(r["sigma"]) == j["sigma"], (r["sigma"], j["sigma"])
+assert float(r["u_cos_err"]) == j["u_cos_err"]
+PY
+then ok "sweep row reproduced by estimate"; else bad "sweep row reproduced by estimate"; fi
+
+echo
+echo "cli: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

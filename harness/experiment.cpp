@@ -1,0 +1,150 @@
+#include "harness/experiment.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <exception>
+
+#include "harness/metrics.hpp"
+
+namespace specbench {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
+
+/// The row's cell keys, shared by every checkpoint of a run.
+Row base_row(const Problem& problem, const EstimatorChoice& choice, std::uint64_t seed) {
+  Row row;
+  row.matrix = problem.spec.text;
+  row.family = problem.spec.family;
+  row.m = problem.a64.rows();
+  row.n = problem.a64.cols();
+  row.precision = std::string(to_string(problem.precision));
+  row.estimator = choice.info->name;
+  row.params = choice.params.to_string();
+  row.seed = seed;
+  row.sigma_ref = problem.ref.sigma1;
+  row.ref_bound = problem.ref.bound;
+  row.sigma2_ref = problem.ref.sigma2;
+  return row;
+}
+
+template <class T>
+RunOutput run_typed(const Problem& problem, const Operator<T>& op, const EstimatorChoice& choice,
+                    std::uint64_t seed, const std::vector<int>& checkpoints, bool keep_vectors) {
+  const EstimatorInfo& info = *choice.info;
+  ParamSet params = choice.params;
+  RunControl<T> control;
+  const bool nested = info.nested && !info.iteration_param.empty() && !checkpoints.empty();
+  if (nested) {
+    control.checkpoints = checkpoints;
+    int last = 0;
+    for (int c : checkpoints) last = std::max(last, c);
+    params.set(info.iteration_param, static_cast<long long>(last));
+  }
+  const Row base = base_row(problem, choice, seed);
+  RunOutput out;
+
+  // The estimator's clock runs except while the observer (harness work) runs.
+  Clock::duration harness_time{};
+  const auto start = Clock::now();
+  control.observer = [&](const Snapshot<T>& snap) {
+    const auto entered = Clock::now();
+    Row row = base;
+    row.time_s = seconds(entered - start - harness_time);
+    if (nested) {
+      ParamSet at = params;
+      at.set(info.iteration_param, static_cast<long long>(snap.checkpoint));
+      row.params = at.to_string();
+    }
+    row.checkpoint = snap.checkpoint;
+    row.sigma = double(snap.sigma);
+    row.iterations = snap.iteration;
+    row.matvecs = snap.products;
+    row.status = std::string(to_string(snap.status));
+    if (!std::isfinite(row.sigma)) {
+      row.status = "error";
+      row.message = "estimate is not finite";
+    }
+    const Metrics m = compute_metrics<T>(problem.a64, problem.ref, row.sigma, snap.u, snap.v);
+    row.rel_err = m.rel_err;
+    row.u_cos_err = m.u_cos_err;
+    row.v_cos_err = m.v_cos_err;
+    row.residual = m.residual;
+    row.normalized_norm = m.normalized_norm;
+    if (keep_vectors) {
+      row.u.assign(snap.u.begin(), snap.u.end());
+      row.v.assign(snap.v.begin(), snap.v.end());
+    }
+    out.rows.push_back(std::move(row));
+    harness_time += Clock::now() - entered;
+  };
+
+  Rng rng(seed);
+  try {
+    const EstimateResult<T> result = info.run<T>()(op, params, rng, control);
+    for (const auto& h : result.history)
+      out.history.push_back({h.iteration, double(h.sigma), h.products});
+    // Non-nested runs report their only row at the iteration parameter's value, if any.
+    if (!nested && !info.iteration_param.empty() && out.rows.size() == 1)
+      out.rows[0].checkpoint = params.get_int(info.iteration_param);
+  } catch (const InvalidArgument&) {
+    throw;
+  } catch (const std::exception& e) {
+    Row row = base;
+    row.status = "error";
+    row.message = e.what();
+    row.sigma = row.rel_err = row.u_cos_err = row.v_cos_err = row.residual =
+        row.normalized_norm = std::nan("");
+    out.rows.assign(1, row);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string_view to_string(Precision p) { return p == Precision::F32 ? "f32" : "f64"; }
+
+Precision parse_precision(std::string_view text) {
+  if (text == "f32" || text == "float32" || text == "float") return Precision::F32;
+  if (text == "f64" || text == "float64" || text == "double") return Precision::F64;
+  throw InvalidArgument(detail::concat("unknown precision '", text, "'; accepted: f32, f64"));
+}
+
+Problem make_problem(const MatrixSpec& spec, const DenseMatrix<double>& generated,
+                     Precision precision) {
+  Problem p;
+  p.spec = spec;
+  p.precision = precision;
+  if (precision == Precision::F32) {
+    p.a32 = generated.convert<float>(Layout::ColMajor);
+    p.a64 = p.a32.convert<double>(Layout::ColMajor);  // exact: every float is a double
+  } else {
+    p.a64 = generated;
+  }
+  const auto start = Clock::now();
+  p.ref = compute_reference(p.a64.data(), p.a64.rows(), p.a64.cols());
+  p.ref_time_s = seconds(Clock::now() - start);
+  return p;
+}
+
+EstimatorChoice parse_estimator_spec(std::string_view text) {
+  const NamedSpec spec = parse_named_spec(text, "--estimator");
+  EstimatorChoice choice;
+  choice.info = &EstimatorRegistry::instance().get(spec.name, "estimator");
+  choice.params = choice.info->schema.resolve(spec.params, "estimator '" + spec.name + "'");
+  return choice;
+}
+
+RunOutput run_estimator(const Problem& problem, const EstimatorChoice& choice, std::uint64_t seed,
+                        const std::vector<int>& checkpoints, bool keep_vectors) {
+  if (problem.precision == Precision::F32) {
+    const DenseOperator<float> op(problem.a32);
+    return run_typed<float>(problem, op, choice, seed, checkpoints, keep_vectors);
+  }
+  const DenseOperator<double> op(problem.a64);
+  return run_typed<double>(problem, op, choice, seed, checkpoints, keep_vectors);
+}
+
+}  // namespace specbench

@@ -1,0 +1,81 @@
+#pragma once
+/// \file
+/// One experiment: a matrix in one precision with its reference (a Problem), and an estimator run
+/// on it that yields one Row per checkpoint. Shared by `specbench estimate` and `specbench run`,
+/// so that a sweep cell and the equivalent `estimate` command give bit-identical numbers.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "algorithms/dense.hpp"
+#include "algorithms/registry.hpp"
+#include "harness/matrices.hpp"
+#include "reference/reference.hpp"
+
+namespace specbench {
+
+enum class Precision { F32, F64 };
+std::string_view to_string(Precision p);
+/// "f32" | "f64" (also "float32", "float", "float64", "double"); InvalidArgument otherwise.
+Precision parse_precision(std::string_view text);
+
+/// A matrix in one precision with its reference. For f32 the estimator sees the float-rounded
+/// matrix, and the reference and all metrics are computed on exactly that matrix (converted
+/// back to double, which is exact), so float errors measure the estimator, not the rounding.
+struct Problem {
+  MatrixSpec spec;
+  Precision precision = Precision::F64;
+  DenseMatrix<double> a64;  ///< the matrix the estimator sees, in double
+  DenseMatrix<float> a32;   ///< the same matrix in float (f32 only)
+  Reference ref;
+  double ref_time_s = 0;
+};
+
+/// Builds the problem from a generated double matrix (rounding to float for f32) and computes
+/// its reference.
+Problem make_problem(const MatrixSpec& spec, const DenseMatrix<double>& generated,
+                     Precision precision);
+
+/// A validated estimator choice: registry entry plus complete parameters.
+struct EstimatorChoice {
+  const EstimatorInfo* info = nullptr;
+  ParamSet params;
+};
+
+/// Parses `name[:key=value,...]` against the registry; InvalidArgument lists what is accepted.
+EstimatorChoice parse_estimator_spec(std::string_view text);
+
+/// One output row: the cell's keys, the estimate and its metrics. Columns are documented in the
+/// README; `row_columns()` gives their names in order.
+struct Row {
+  std::string matrix, family;
+  long long m = 0, n = 0;
+  std::string precision, estimator, params;  ///< params: canonical, at this checkpoint
+  std::uint64_t seed = 0;
+  long long checkpoint = 0;
+  double sigma = 0, sigma_ref = 0, ref_bound = 0, sigma2_ref = 0;
+  double rel_err = 0, u_cos_err = 0, v_cos_err = 0, residual = 0, normalized_norm = 0;
+  long long iterations = 0, matvecs = 0;
+  double time_s = 0;
+  std::string status, message;
+  std::vector<double> u, v;  ///< filled only when asked for (not written to CSV)
+};
+
+/// An estimator run: its rows (one per checkpoint), and the per-iteration history of the run.
+struct RunOutput {
+  std::vector<Row> rows;
+  std::vector<IterationRecord<double>> history;
+};
+
+/// Runs `choice` on `problem` with the generator seeded by `seed`. With `checkpoints` non-empty
+/// and a nested estimator, runs once to the largest checkpoint (its iteration parameter is set to
+/// it) and returns one row per checkpoint; otherwise one row. `time_s` of a row is the estimator's
+/// wall time up to that checkpoint, excluding the harness's own work at earlier checkpoints.
+/// A run that throws (other than InvalidArgument) or yields a non-finite sigma becomes rows with
+/// status "error" and the message; bad arguments propagate as InvalidArgument.
+RunOutput run_estimator(const Problem& problem, const EstimatorChoice& choice, std::uint64_t seed,
+                        const std::vector<int>& checkpoints, bool keep_vectors = false);
+
+}  // namespace specbench

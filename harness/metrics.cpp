@@ -1,0 +1,66 @@
+#include "harness/metrics.hpp"
+
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "algorithms/blas.hpp"
+
+namespace specbench {
+namespace {
+
+std::vector<double> normalized(std::span<const double> x) {
+  std::vector<double> out(x.begin(), x.end());
+  const double norm = blas::nrm2(std::span<const double>(out));
+  if (norm > 0) blas::scal(1.0 / norm, std::span<double>(out));
+  return out;
+}
+
+// 1 - |<a, b>| for unit a, b, as ||a - s b||^2 / 2 (no cancellation).
+double cos_err(std::span<const double> a_in, std::span<const double> b_in) {
+  const auto a = normalized(a_in), b = normalized(b_in);
+  const double s = blas::dot(std::span<const double>(a), std::span<const double>(b)) < 0 ? -1 : 1;
+  double sum = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const double d = a[i] - s * b[i];
+    sum += d * d;
+  }
+  return sum / 2;
+}
+
+}  // namespace
+
+template <class T>
+Metrics compute_metrics(const DenseMatrix<double>& a, const Reference& ref, double sigma_hat,
+                        std::span<const T> u_in, std::span<const T> v_in) {
+  const std::vector<double> u(u_in.begin(), u_in.end()), v(v_in.begin(), v_in.end());
+  const double sigma1 = ref.sigma1;
+  const double scale = sigma1 > 0 ? sigma1 : 1.0;
+  Metrics out;
+  out.rel_err = std::abs(sigma_hat - sigma1) / scale;
+  if (sigma1 > 0) {
+    out.u_cos_err = cos_err(u, ref.u1);
+    out.v_cos_err = cos_err(v, ref.v1);
+  }
+  // r1 = A v - s u;  r2 = A^T u - s v
+  const DenseOperator<double> op(a);
+  std::vector<double> r1(u), r2(v);
+  op.apply(v, r1);
+  blas::axpy(-sigma_hat, std::span<const double>(u), std::span<double>(r1));
+  op.apply_transpose(u, r2);
+  blas::axpy(-sigma_hat, std::span<const double>(v), std::span<double>(r2));
+  out.residual = std::hypot(blas::nrm2(std::span<const double>(r1)),
+                            blas::nrm2(std::span<const double>(r2))) / scale;
+  if (sigma_hat == 0)
+    out.normalized_norm = sigma1 == 0 ? 1.0 : std::numeric_limits<double>::infinity();
+  else
+    out.normalized_norm = sigma1 / sigma_hat;
+  return out;
+}
+
+template Metrics compute_metrics<float>(const DenseMatrix<double>&, const Reference&, double,
+                                        std::span<const float>, std::span<const float>);
+template Metrics compute_metrics<double>(const DenseMatrix<double>&, const Reference&, double,
+                                         std::span<const double>, std::span<const double>);
+
+}  // namespace specbench
