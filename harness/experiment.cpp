@@ -63,10 +63,7 @@ RunOutput run_typed(const Problem& problem, const Operator<T>& op, const Estimat
     row.iterations = snap.iteration;
     row.matvecs = snap.products;
     row.status = std::string(to_string(snap.status));
-    if (!std::isfinite(row.sigma)) {
-      row.status = "error";
-      row.message = "estimate is not finite";
-    }
+    if (!std::isfinite(row.sigma)) mark_error(row, "the estimate is not finite");
     const Metrics m = compute_metrics<T>(problem.a64, problem.ref, row.sigma, snap.u, snap.v);
     row.rel_err = m.rel_err;
     row.u_cos_err = m.u_cos_err;
@@ -93,16 +90,33 @@ RunOutput run_typed(const Problem& problem, const Operator<T>& op, const Estimat
     throw;
   } catch (const std::exception& e) {
     Row row = base;
-    row.status = "error";
-    row.message = e.what();
-    row.sigma = row.rel_err = row.u_cos_err = row.v_cos_err = row.residual =
-        row.normalized_norm = std::nan("");
+    mark_error(row, e.what());
     out.rows.assign(1, row);
   }
   return out;
 }
 
 }  // namespace
+
+void mark_error(Row& row, std::string message) {
+  row.status = "error";
+  row.message = std::move(message);
+  row.sigma = row.rel_err = row.u_cos_err = row.v_cos_err = row.residual = row.normalized_norm =
+      std::nan("");
+}
+
+Row failed_row(const MatrixSpec& spec, Precision precision, const EstimatorChoice& choice,
+               std::uint64_t seed, std::string message) {
+  Row row;
+  row.matrix = spec.text;
+  row.family = spec.family;
+  row.precision = std::string(to_string(precision));
+  row.estimator = choice.info->name;
+  row.params = choice.params.to_string();
+  row.seed = seed;
+  mark_error(row, std::move(message));
+  return row;
+}
 
 std::string_view to_string(Precision p) { return p == Precision::F32 ? "f32" : "f64"; }
 

@@ -63,6 +63,13 @@ struct Row {
   std::vector<double> u, v;  ///< filled only when asked for (not written to CSV)
 };
 
+/// Marks `row` as failed: status "error", the message, and NaN estimate and metrics.
+void mark_error(Row& row, std::string message);
+
+/// The row of a run that could not start (its matrix failed to load, say): the cell's keys only.
+Row failed_row(const MatrixSpec& spec, Precision precision, const EstimatorChoice& choice,
+               std::uint64_t seed, std::string message);
+
 /// An estimator run: its rows (one per checkpoint), and the per-iteration history of the run.
 struct RunOutput {
   std::vector<Row> rows;

@@ -365,18 +365,7 @@ SweepSummary run_sweep(const SweepPlan& plan, const SweepOptions& options) {
         if (!problem) throw std::runtime_error(problem_error);
         rows = run_estimator(*problem, run.estimator, run.seed, run.checkpoints).rows;
       } catch (const std::exception& e) {
-        Row row;
-        row.matrix = spec.text;
-        row.family = spec.family;
-        row.precision = std::string(to_string(precision));
-        row.estimator = run.estimator.info->name;
-        row.params = run.estimator.params.to_string();
-        row.seed = run.seed;
-        row.status = "error";
-        row.message = e.what();
-        row.sigma = row.rel_err = row.u_cos_err = row.v_cos_err = row.residual =
-            row.normalized_norm = std::nan("");
-        rows.assign(1, row);
+        rows.assign(1, failed_row(spec, precision, run.estimator, run.seed, e.what()));
       }
       for (const Row& row : rows) {
         csv.write(row);

@@ -1,0 +1,205 @@
+// Sweeps: config expansion, config errors that name file, line and key, checkpoint rows that
+// equal separate runs, deterministic output, and failed runs that become rows.
+#include <boost/test/unit_test.hpp>
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "algorithms/error.hpp"
+#include "harness/experiment.hpp"
+#include "harness/sweep.hpp"
+
+using namespace specbench;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    static int counter = 0;
+    path = fs::temp_directory_path() /
+           ("specbench_sweep_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
+    fs::create_directories(path);
+  }
+  ~TempDir() { fs::remove_all(path); }
+  fs::path write(const std::string& name, const std::string& text) const {
+    std::ofstream(path / name) << text;
+    return path / name;
+  }
+};
+
+std::string error_of(const fs::path& config) {
+  try {
+    load_sweep(config);
+  } catch (const InvalidArgument& e) {
+    return e.what();
+  }
+  return "";
+}
+
+std::vector<std::string> lines_of(const fs::path& file) {
+  std::ifstream in(file);
+  std::vector<std::string> out;
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+// Drops the time_s column (index 20) so that two runs can be compared exactly.
+std::string without_time(const std::string& line) {
+  std::vector<std::string> fields;
+  std::string field;
+  bool quoted = false;
+  for (char c : line) {
+    if (c == '"') quoted = !quoted;
+    if (c == ',' && !quoted) {
+      fields.push_back(field);
+      field.clear();
+    } else {
+      field += c;
+    }
+  }
+  fields.push_back(field);
+  std::string out;
+  for (std::size_t i = 0; i < fields.size(); ++i)
+    if (i != 20) out += fields[i] + "|";
+  return out;
+}
+
+const char* kConfig = R"(
+[sweep]
+seeds = 2
+precisions = ["f64", "f32"]
+iterations = [2, 5]
+
+[[block]]
+matrices = ["gaussian:m=20,n=12,seed=3", "spectrum:m=15,n=15,decay=gap,rate=0.5"]
+
+[[block.estimators]]
+name = "power"
+
+[[block.estimators]]
+name = "lanczos"
+reorth = ["full", "none"]
+steps = [3, 6, 9]
+
+[[block.estimators]]
+name = "rsvd"
+oversampling = [2, 4]
+
+[[block]]
+matrices = ["gaussian:m=20,n=12,seed=3"]
+seeds = [7]
+[[block.estimators]]
+name = "power"
+tol = 1e-3
+)";
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(sweep)
+
+BOOST_AUTO_TEST_CASE(config_expands_to_the_cartesian_grid) {
+  TempDir dir;
+  const SweepPlan plan = load_sweep(dir.write("grid.toml", kConfig));
+  BOOST_TEST(plan.name == "grid");
+  BOOST_TEST(plan.matrices.size() == 2u);  // the repeated gaussian is generated once
+  // Block 1: 2 matrices x 2 precisions x 2 seeds x (power 1 + lanczos 2 + rsvd 2 (oversampling)
+  // x 2 (power_iters from `iterations`, not nested)) = 8 x 7 = 56 runs; block 2: 1 x 2 x 1 x 1.
+  BOOST_TEST(plan.runs.size() == 56u + 2u);
+  // Rows: power 2 checkpoints, lanczos 3 (its own list), rsvd 1 per run; block 2: 2 checkpoints.
+  BOOST_TEST(plan.rows == 8u * (2 + 2 * 3 + 4 * 1) + 2u * 2);
+  for (const auto& run : plan.runs) {
+    if (run.estimator.info->name == "lanczos") BOOST_TEST((run.checkpoints == std::vector<int>{3, 6, 9}));
+    if (run.estimator.info->name == "rsvd") BOOST_TEST(run.checkpoints.empty());
+  }
+  // Runs are grouped by matrix and precision (one reference each).
+  std::set<std::pair<std::size_t, int>> seen;
+  for (std::size_t i = 0; i < plan.runs.size(); ++i) {
+    const auto key = std::make_pair(plan.runs[i].matrix, int(plan.runs[i].precision));
+    if (i == 0 || key != std::make_pair(plan.runs[i - 1].matrix, int(plan.runs[i - 1].precision)))
+      BOOST_TEST(seen.insert(key).second);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(config_errors_name_file_line_and_key) {
+  TempDir dir;
+  auto check = [&](const std::string& text, const std::string& expected) {
+    const auto msg = error_of(dir.write("bad.toml", text));
+    BOOST_TEST(msg.find(expected) != std::string::npos, "message: '" << msg << "' lacks '" << expected << "'");
+  };
+  check("[sweep]\nseedz = 3\n[[block]]\n", "bad.toml:2: key 'seedz': unknown key in [sweep]");
+  check("[[block]]\nmatrices = [\"gaussian:m=4,n=4\"]\n[[block.estimators]]\nname = \"powr\"\n",
+        "bad.toml:4: key 'name': unknown estimator 'powr'; accepted:");
+  check("[[block]]\nmatrices = [\"gaussian:m=4,n=4\"]\n[[block.estimators]]\nname = \"power\"\niters = \"x\"\n",
+        "bad.toml:5: key 'iters': estimator 'power': parameter 'iters' = 'x' is not an integer");
+  check("[[block]]\nmatrices = [\"gaussian:m=0,n=4\"]\n[[block.estimators]]\nname = \"power\"\n",
+        "bad.toml:2: key 'matrices':");
+  check("[sweep]\nprecisions = [\"f16\"]\n", "bad.toml:2: key 'precisions': unknown precision 'f16'");
+  check("[sweep]\nseeds = 3\n", "needs at least one [[block]]");
+  check("[sweep\nseeds = 3\n", "bad.toml:1:");  // TOML syntax error
+  check("[[block]]\nmatrices = [\"gaussian:m=4,n=4\"]\n", "key 'estimators'");
+}
+
+BOOST_AUTO_TEST_CASE(checkpoint_rows_equal_separate_runs) {
+  // One Lanczos run to 9 steps reports steps 3 and 6 bit-identically to runs of 3 and 6 steps.
+  const MatrixSpec spec = parse_matrix_spec("gaussian:m=30,n=20,seed=4");
+  for (Precision precision : {Precision::F64, Precision::F32}) {
+    const Problem problem = make_problem(spec, make_matrix(spec), precision);
+    for (const char* name : {"lanczos:reorth=none", "power"}) {
+      const EstimatorChoice choice = parse_estimator_spec(name);
+      const auto nested = run_estimator(problem, choice, 11, {3, 6, 9}).rows;
+      BOOST_REQUIRE_EQUAL(nested.size(), 3u);
+      for (const auto& row : nested) {
+        const EstimatorChoice alone = parse_estimator_spec(row.estimator + ":" + row.params);
+        const auto single = run_estimator(problem, alone, 11, {}).rows.at(0);
+        BOOST_TEST(row.sigma == single.sigma);
+        BOOST_TEST(row.u_cos_err == single.u_cos_err);
+        BOOST_TEST(row.v_cos_err == single.v_cos_err);
+        BOOST_TEST(row.matvecs == single.matvecs);
+        BOOST_TEST(row.checkpoint == single.checkpoint);
+      }
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(sweep_output_is_deterministic_and_complete) {
+  TempDir dir;
+  const SweepPlan plan = load_sweep(dir.write("grid.toml", kConfig));
+  const auto a = run_sweep(plan, {.output = dir.path / "a", .quiet = true});
+  const auto b = run_sweep(plan, {.output = dir.path / "b", .quiet = true});
+  BOOST_TEST(a.rows == plan.rows);
+  BOOST_TEST(a.errors == 0u);
+  const auto la = lines_of(dir.path / "a" / "runs.csv"), lb = lines_of(dir.path / "b" / "runs.csv");
+  BOOST_REQUIRE_EQUAL(la.size(), plan.rows + 1);
+  BOOST_REQUIRE_EQUAL(lb.size(), la.size());
+  for (std::size_t i = 0; i < la.size(); ++i) BOOST_TEST(without_time(la[i]) == without_time(lb[i]));
+  std::ifstream meta(dir.path / "a" / "meta.json");
+  std::stringstream text;
+  text << meta.rdbuf();
+  BOOST_TEST(text.str().find("\"status\": \"complete\"") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(a_failing_matrix_becomes_error_rows_and_the_sweep_goes_on) {
+  TempDir dir;
+  const auto mtx = dir.write("tiny.mtx", "%%MatrixMarket matrix coordinate real general\n2 2 1\n1 1 2.0\n");
+  const auto config = dir.write("fail.toml", "[[block]]\nmatrices = [\"" + mtx.string() +
+                                                 "\", \"gaussian:m=6,n=4\"]\n"
+                                                 "[[block.estimators]]\nname = \"power\"\n");
+  const SweepPlan plan = load_sweep(config);  // the file is valid now ...
+  fs::remove(mtx);                            // ... and gone when the sweep reaches it
+  const auto s = run_sweep(plan, {.output = dir.path / "out", .quiet = true});
+  BOOST_TEST(s.rows == 2u);
+  BOOST_TEST(s.errors == 1u);
+  const auto lines = lines_of(dir.path / "out" / "runs.csv");
+  BOOST_REQUIRE_EQUAL(lines.size(), 3u);
+  BOOST_TEST(lines[1].find(",error,") != std::string::npos);
+  BOOST_TEST(lines[1].find("cannot open") != std::string::npos);
+  BOOST_TEST(lines[2].find(",max_iterations,") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
