@@ -47,10 +47,16 @@ inline double dot(std::span<const double> x, std::span<const double> y) {
 }
 
 /// Euclidean norm, computed by BLAS with scaling (no overflow for large entries).
-inline float nrm2(std::span<const float> x) { return cblas_snrm2(int(x.size()), x.data(), 1); }
-inline double nrm2(std::span<const double> x) { return cblas_dnrm2(int(x.size()), x.data(), 1); }
+inline float nrm2(std::span<const float> x) {
+  return cblas_snrm2(int(x.size()), x.data(), 1);
+}
+inline double nrm2(std::span<const double> x) {
+  return cblas_dnrm2(int(x.size()), x.data(), 1);
+}
 
-inline void scal(float alpha, std::span<float> x) { cblas_sscal(int(x.size()), alpha, x.data(), 1); }
+inline void scal(float alpha, std::span<float> x) {
+  cblas_sscal(int(x.size()), alpha, x.data(), 1);
+}
 inline void scal(double alpha, std::span<double> x) {
   cblas_dscal(int(x.size()), alpha, x.data(), 1);
 }

@@ -26,7 +26,9 @@ class DenseMatrix {
   Index cols() const { return n_; }
   Layout layout() const { return layout_; }
   /// Leading dimension: m for column-major, n for row-major.
-  Index ld() const { return layout_ == Layout::ColMajor ? std::max<Index>(m_, 1) : std::max<Index>(n_, 1); }
+  Index ld() const {
+    return layout_ == Layout::ColMajor ? std::max<Index>(m_, 1) : std::max<Index>(n_, 1);
+  }
   T* data() { return data_.data(); }
   const T* data() const { return data_.data(); }
   std::span<T> values() { return data_; }
@@ -46,13 +48,16 @@ class DenseMatrix {
 
  private:
   static std::size_t checked_size(Index m, Index n) {
-    SPECBENCH_REQUIRE(m >= 0 && n >= 0, "matrix dimensions must be non-negative, got ", m, " x ", n);
+    SPECBENCH_REQUIRE(m >= 0 && n >= 0, "matrix dimensions must be non-negative, got ", m, " x ",
+                      n);
     // BLAS and LAPACK take 32-bit ints: each dimension and the leading dimension must fit.
-    SPECBENCH_REQUIRE(m < (Index(1) << 31) && n < (Index(1) << 31),
-                      "matrix dimensions ", m, " x ", n, " exceed the 32-bit BLAS index range");
+    SPECBENCH_REQUIRE(m < (Index(1) << 31) && n < (Index(1) << 31), "matrix dimensions ", m, " x ",
+                      n, " exceed the 32-bit BLAS index range");
     return std::size_t(m) * std::size_t(n);
   }
-  Index offset(Index i, Index j) const { return layout_ == Layout::ColMajor ? i + j * m_ : i * n_ + j; }
+  Index offset(Index i, Index j) const {
+    return layout_ == Layout::ColMajor ? i + j * m_ : i * n_ + j;
+  }
 
   Index m_ = 0, n_ = 0;
   Layout layout_ = Layout::ColMajor;
@@ -69,8 +74,8 @@ class DenseOperator final : public Operator<T> {
 
   void apply(std::span<const T> x, std::span<T> y) const override {
     if (empty(y)) return;
-    blas::gemv(order(), CblasNoTrans, blas_rows(), blas_cols(), T(1), a_.data(), a_.ld(),
-               x.data(), T(0), y.data());
+    blas::gemv(order(), CblasNoTrans, blas_rows(), blas_cols(), T(1), a_.data(), a_.ld(), x.data(),
+               T(0), y.data());
   }
   void apply_transpose(std::span<const T> x, std::span<T> y) const override {
     if (empty(y)) return;
@@ -100,7 +105,9 @@ class DenseOperator final : public Operator<T> {
     std::fill(y.begin(), y.end(), T(0));
     return true;
   }
-  CBLAS_ORDER order() const { return a_.layout() == Layout::ColMajor ? CblasColMajor : CblasRowMajor; }
+  CBLAS_ORDER order() const {
+    return a_.layout() == Layout::ColMajor ? CblasColMajor : CblasRowMajor;
+  }
   Index blas_rows() const { return a_.rows(); }
   Index blas_cols() const { return a_.cols(); }
 

@@ -28,9 +28,10 @@ std::string concat(const Parts&... parts) {
 }  // namespace detail
 
 /// Throws InvalidArgument with the concatenated message parts unless `condition` holds.
-#define SPECBENCH_REQUIRE(condition, ...)                                             \
-  do {                                                                                \
-    if (!(condition)) throw ::specbench::InvalidArgument(::specbench::detail::concat(__VA_ARGS__)); \
+#define SPECBENCH_REQUIRE(condition, ...)                                           \
+  do {                                                                              \
+    if (!(condition))                                                               \
+      throw ::specbench::InvalidArgument(::specbench::detail::concat(__VA_ARGS__)); \
   } while (false)
 
 }  // namespace specbench

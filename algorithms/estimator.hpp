@@ -26,9 +26,12 @@ enum class Status {
 
 inline std::string_view to_string(Status s) {
   switch (s) {
-    case Status::Converged: return "converged";
-    case Status::MaxIterations: return "max_iterations";
-    case Status::Breakdown: return "breakdown";
+    case Status::Converged:
+      return "converged";
+    case Status::MaxIterations:
+      return "max_iterations";
+    case Status::Breakdown:
+      return "breakdown";
   }
   return "unknown";
 }

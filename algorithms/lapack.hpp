@@ -17,8 +17,8 @@ namespace specbench::lapack {
 
 inline void check(lapack_int info, const char* routine) {
   if (info != 0) {
-    throw std::runtime_error(std::string("LAPACK ") + routine + " failed with info = " +
-                             std::to_string(info));
+    throw std::runtime_error(std::string("LAPACK ") + routine +
+                             " failed with info = " + std::to_string(info));
   }
 }
 
@@ -52,14 +52,14 @@ void orthonormalize_columns(T* a, Index m, Index k) {
 /// vt (n x ncvt) and u (nru x n) are post-multiplied as in LAPACK ?bdsqr.
 inline lapack_int bdsqr(char uplo, Index n, Index ncvt, Index nru, float* d, float* e, float* vt,
                         Index ldvt, float* u, Index ldu) {
-  return LAPACKE_sbdsqr(LAPACK_COL_MAJOR, uplo, lapack_int(n), lapack_int(ncvt), lapack_int(nru),
-                        0, d, e, vt, lapack_int(std::max<Index>(ldvt, 1)), u,
+  return LAPACKE_sbdsqr(LAPACK_COL_MAJOR, uplo, lapack_int(n), lapack_int(ncvt), lapack_int(nru), 0,
+                        d, e, vt, lapack_int(std::max<Index>(ldvt, 1)), u,
                         lapack_int(std::max<Index>(ldu, 1)), nullptr, 1);
 }
-inline lapack_int bdsqr(char uplo, Index n, Index ncvt, Index nru, double* d, double* e,
-                        double* vt, Index ldvt, double* u, Index ldu) {
-  return LAPACKE_dbdsqr(LAPACK_COL_MAJOR, uplo, lapack_int(n), lapack_int(ncvt), lapack_int(nru),
-                        0, d, e, vt, lapack_int(std::max<Index>(ldvt, 1)), u,
+inline lapack_int bdsqr(char uplo, Index n, Index ncvt, Index nru, double* d, double* e, double* vt,
+                        Index ldvt, double* u, Index ldu) {
+  return LAPACKE_dbdsqr(LAPACK_COL_MAJOR, uplo, lapack_int(n), lapack_int(ncvt), lapack_int(nru), 0,
+                        d, e, vt, lapack_int(std::max<Index>(ldvt, 1)), u,
                         lapack_int(std::max<Index>(ldu, 1)), nullptr, 1);
 }
 

@@ -33,15 +33,15 @@ concept LinearOperator = requires(const Op& a, std::span<const typename Op::Scal
 };
 
 template <class Op>
-concept HasGram = LinearOperator<Op> && requires(const Op& a, std::span<const typename Op::Scalar> x,
-                                                 std::span<typename Op::Scalar> y) {
+concept HasGram = LinearOperator<Op> &&
+    requires(const Op& a, std::span<const typename Op::Scalar> x,
+             std::span<typename Op::Scalar> y) {
   a.apply_gram(x, y);
 };
 
 template <class Op>
-concept HasBlock = LinearOperator<Op> && requires(const Op& a, Index k,
-                                                  const typename Op::Scalar* x,
-                                                  typename Op::Scalar* y) {
+concept HasBlock = LinearOperator<Op> &&
+    requires(const Op& a, Index k, const typename Op::Scalar* x, typename Op::Scalar* y) {
   a.apply_block(k, x, y);
   a.apply_transpose_block(k, x, y);
 };

@@ -11,10 +11,14 @@ namespace specbench {
 
 std::string_view to_string(ParamType t) {
   switch (t) {
-    case ParamType::Int: return "int";
-    case ParamType::Real: return "real";
-    case ParamType::Choice: return "choice";
-    case ParamType::String: return "string";
+    case ParamType::Int:
+      return "int";
+    case ParamType::Real:
+      return "real";
+    case ParamType::Choice:
+      return "choice";
+    case ParamType::String:
+      return "string";
   }
   return "unknown";
 }
@@ -35,8 +39,12 @@ const ParamValue& ParamSet::get(std::string_view name) const {
     throw std::logic_error("parameter '" + std::string(name) + "' is not in this parameter set");
   return it->second;
 }
-long long ParamSet::get_int(std::string_view name) const { return std::get<long long>(get(name)); }
-double ParamSet::get_real(std::string_view name) const { return std::get<double>(get(name)); }
+long long ParamSet::get_int(std::string_view name) const {
+  return std::get<long long>(get(name));
+}
+double ParamSet::get_real(std::string_view name) const {
+  return std::get<double>(get(name));
+}
 const std::string& ParamSet::get_string(std::string_view name) const {
   return std::get<std::string>(get(name));
 }
@@ -45,7 +53,8 @@ std::vector<std::pair<std::string, ParamValue>> ParamSet::items() const {
   std::vector<std::pair<std::string, ParamValue>> out;
   for (const auto& name : order_) out.emplace_back(name, values_.find(name)->second);
   for (const auto& [name, value] : values_)  // values set outside the schema, if any
-    if (std::find(order_.begin(), order_.end(), name) == order_.end()) out.emplace_back(name, value);
+    if (std::find(order_.begin(), order_.end(), name) == order_.end())
+      out.emplace_back(name, value);
   return out;
 }
 
@@ -91,8 +100,8 @@ std::string ParamSchema::describe() const {
 ParamValue ParamSchema::parse_value(const ParamSpec& spec, std::string_view text,
                                     std::string_view owner) {
   auto fail = [&](std::string_view why) {
-    return InvalidArgument(detail::concat(owner, ": parameter '", spec.name, "' = '", text, "' ",
-                                          why));
+    return InvalidArgument(
+        detail::concat(owner, ": parameter '", spec.name, "' = '", text, "' ", why));
   };
   auto check_range = [&](double x) {
     if (x < spec.min || x > spec.max) {
@@ -141,7 +150,11 @@ ParamSet ParamSchema::resolve(const std::vector<std::pair<std::string, std::stri
     SPECBENCH_REQUIRE(spec != nullptr, owner, ": unknown parameter '", name,
                       "'; accepted: ", describe());
     SPECBENCH_REQUIRE(!out.has(name), owner, ": parameter '", name, "' given twice");
-    out.values_[name] = parse_value(*spec, text, owner);
+    try {
+      out.values_[name] = parse_value(*spec, text, owner);
+    } catch (const InvalidArgument& e) {  // a mistyped value: also say what is accepted
+      throw InvalidArgument(detail::concat(e.what(), "; accepted: ", describe()));
+    }
   }
   for (const auto& spec : specs_) {
     out.order_.push_back(spec.name);

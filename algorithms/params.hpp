@@ -24,7 +24,7 @@ struct ParamSpec {
   ParamType type = ParamType::Int;
   std::string default_value;  ///< as text; "" with required = true means no default
   std::string help;
-  std::vector<std::string> choices;  ///< accepted values of a Choice
+  std::vector<std::string> choices;                       ///< accepted values of a Choice
   double min = -std::numeric_limits<double>::infinity();  ///< inclusive bounds of Int and Real
   double max = std::numeric_limits<double>::infinity();
   bool required = false;

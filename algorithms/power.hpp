@@ -23,15 +23,15 @@
 namespace specbench {
 
 struct PowerOptions {
-  int iters = 100;    ///< iteration budget (each iteration is two products)
-  double tol = 0.0;   ///< stop when |sigma_k - sigma_{k-1}| <= tol sigma_k; 0 runs all iterations
+  int iters = 100;   ///< iteration budget (each iteration is two products)
+  double tol = 0.0;  ///< stop when |sigma_k - sigma_{k-1}| <= tol sigma_k; 0 runs all iterations
 };
 
 /// Power iteration from a Gaussian start vector drawn from `rng`.
 template <LinearOperator Op>
-EstimateResult<typename Op::Scalar> power_iteration(const Op& op, const PowerOptions& options,
-                                                    Rng& rng,
-                                                    const RunControl<typename Op::Scalar>& control = {}) {
+EstimateResult<typename Op::Scalar> power_iteration(
+    const Op& op, const PowerOptions& options, Rng& rng,
+    const RunControl<typename Op::Scalar>& control = {}) {
   using T = typename Op::Scalar;
   SPECBENCH_REQUIRE(options.iters >= 1, "power: iters must be >= 1, got ", options.iters);
   SPECBENCH_REQUIRE(options.tol >= 0 && std::isfinite(options.tol),

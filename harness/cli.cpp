@@ -1,7 +1,6 @@
 #include "harness/cli.hpp"
 
 #include <CLI/CLI.hpp>
-
 #include <cmath>
 #include <iomanip>
 #include <iostream>
@@ -48,8 +47,8 @@ void print_schema(std::ostream& out, const ParamSchema& schema) {
 nlohmann::json schema_json(const ParamSchema& schema) {
   nlohmann::json params = nlohmann::json::array();
   for (const auto& p : schema.specs()) {
-    nlohmann::json j = {{"name", p.name}, {"type", to_string(p.type)}, {"help", p.help},
-                        {"required", p.required}};
+    nlohmann::json j = {
+        {"name", p.name}, {"type", to_string(p.type)}, {"help", p.help}, {"required", p.required}};
     if (!p.required) j["default"] = p.default_value;
     if (!p.choices.empty()) j["choices"] = p.choices;
     if (std::isfinite(p.min)) j["min"] = p.min;
@@ -150,16 +149,11 @@ int cmd_reference(const ReferenceArgs& args) {
   const Problem p = make_problem(spec, make_matrix(spec), parse_precision(args.precision));
   const double gap_ratio = p.ref.sigma1 > 0 ? p.ref.sigma2 / p.ref.sigma1 : 0.0;
   if (args.format == "json") {
-    nlohmann::json j = {{"matrix", spec.text},
-                        {"m", p.a64.rows()},
-                        {"n", p.a64.cols()},
-                        {"precision", to_string(p.precision)},
-                        {"sigma1", p.ref.sigma1},
-                        {"sigma2", p.ref.sigma2},
-                        {"bound", p.ref.bound},
-                        {"gap_ratio", gap_ratio},
-                        {"method", p.ref.method},
-                        {"time_s", p.ref_time_s},
+    nlohmann::json j = {{"matrix", spec.text},       {"m", p.a64.rows()},
+                        {"n", p.a64.cols()},         {"precision", to_string(p.precision)},
+                        {"sigma1", p.ref.sigma1},    {"sigma2", p.ref.sigma2},
+                        {"bound", p.ref.bound},      {"gap_ratio", gap_ratio},
+                        {"method", p.ref.method},    {"time_s", p.ref_time_s},
                         {"provenance", provenance()}};
     std::cout << j.dump(2) << "\n";
   } else {
@@ -203,36 +197,59 @@ int cli_main(int argc, char** argv) {
   // Single-threaded BLAS: bit-identical results whatever the machine (see provenance.hpp).
   set_blas_threads(1);
 
-  CLI::App app{"specbench: numerical verification and benchmarking of spectral-norm estimators.\n"
-               "Exit codes: 0 success, 1 failure, 2 bad input."};
+  CLI::App app{
+      "specbench: numerical verification and benchmarking of spectral-norm estimators.\n"
+      "Exit codes: 0 success, 1 failure, 2 bad input."};
   app.set_version_flag("--version", std::string("specbench ") + build_info::kVersion + " (" +
                                         build_info::kGitCommit + ")");
   app.require_subcommand(1);
   const std::vector<std::string> formats = {"text", "json"};
 
   std::string list_format = "text";
-  auto* list = app.add_subcommand("list", "List estimators (parameters, defaults, help) and matrix families");
+  auto* list = app.add_subcommand(
+      "list", "List estimators (parameters, defaults, help) and matrix families");
   list->add_option("--format", list_format, "Output format")->check(CLI::IsMember(formats));
 
   EstimateArgs est;
-  auto* estimate = app.add_subcommand("estimate", "Run one estimator on one matrix and score it against the reference");
-  estimate->add_option("--matrix,-m", est.matrix, "Matrix spec: FAMILY:key=value,... or PATH.mtx (see `specbench list`)")->required();
-  estimate->add_option("--estimator,-e", est.estimator, "Estimator: NAME[:key=value,...] (see `specbench list`)")->capture_default_str();
-  estimate->add_option("--precision,-p", est.precision, "Working precision: f32 or f64")->capture_default_str();
-  estimate->add_option("--seed,-s", est.seed, "Seed of the estimator's random numbers")->capture_default_str();
-  estimate->add_option("--format", est.format, "Output format")->check(CLI::IsMember(formats))->capture_default_str();
+  auto* estimate = app.add_subcommand(
+      "estimate", "Run one estimator on one matrix and score it against the reference");
+  estimate
+      ->add_option("--matrix,-m", est.matrix,
+                   "Matrix spec: FAMILY:key=value,... or PATH.mtx (see `specbench list`)")
+      ->required();
+  estimate
+      ->add_option("--estimator,-e", est.estimator,
+                   "Estimator: NAME[:key=value,...] (see `specbench list`)")
+      ->capture_default_str();
+  estimate->add_option("--precision,-p", est.precision, "Working precision: f32 or f64")
+      ->capture_default_str();
+  estimate->add_option("--seed,-s", est.seed, "Seed of the estimator's random numbers")
+      ->capture_default_str();
+  estimate->add_option("--format", est.format, "Output format")
+      ->check(CLI::IsMember(formats))
+      ->capture_default_str();
   estimate->add_flag("--vectors", est.vectors, "Include the final u and v in JSON output");
 
   ReferenceArgs ref;
-  auto* reference = app.add_subcommand("reference", "Compute the reference sigma1, sigma2 and error bound of a matrix");
-  reference->add_option("--matrix,-m", ref.matrix, "Matrix spec: FAMILY:key=value,... or PATH.mtx")->required();
-  reference->add_option("--precision,-p", ref.precision, "Reference of the matrix rounded to f32, or f64")->capture_default_str();
-  reference->add_option("--format", ref.format, "Output format")->check(CLI::IsMember(formats))->capture_default_str();
+  auto* reference = app.add_subcommand(
+      "reference", "Compute the reference sigma1, sigma2 and error bound of a matrix");
+  reference->add_option("--matrix,-m", ref.matrix, "Matrix spec: FAMILY:key=value,... or PATH.mtx")
+      ->required();
+  reference
+      ->add_option("--precision,-p", ref.precision,
+                   "Reference of the matrix rounded to f32, or f64")
+      ->capture_default_str();
+  reference->add_option("--format", ref.format, "Output format")
+      ->check(CLI::IsMember(formats))
+      ->capture_default_str();
 
   RunArgs run;
-  auto* run_cmd = app.add_subcommand("run", "Run a sweep from a TOML config; writes runs.csv and meta.json");
-  run_cmd->add_option("config", run.config, "Sweep config (TOML), e.g. configs/default.toml")->required();
-  run_cmd->add_option("--out,-o", run.out, "Output directory (default: [sweep] output, else results/CONFIG_NAME)");
+  auto* run_cmd =
+      app.add_subcommand("run", "Run a sweep from a TOML config; writes runs.csv and meta.json");
+  run_cmd->add_option("config", run.config, "Sweep config (TOML), e.g. configs/default.toml")
+      ->required();
+  run_cmd->add_option("--out,-o", run.out,
+                      "Output directory (default: [sweep] output, else results/CONFIG_NAME)");
   run_cmd->add_flag("--quiet,-q", run.quiet, "No progress messages");
 
   try {

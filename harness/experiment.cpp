@@ -11,7 +11,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
+double seconds(Clock::duration d) {
+  return std::chrono::duration<double>(d).count();
+}
 
 /// The row's cell keys, shared by every checkpoint of a run.
 Row base_row(const Problem& problem, const EstimatorChoice& choice, std::uint64_t seed) {
@@ -118,7 +120,9 @@ Row failed_row(const MatrixSpec& spec, Precision precision, const EstimatorChoic
   return row;
 }
 
-std::string_view to_string(Precision p) { return p == Precision::F32 ? "f32" : "f64"; }
+std::string_view to_string(Precision p) {
+  return p == Precision::F32 ? "f32" : "f64";
+}
 
 Precision parse_precision(std::string_view text) {
   if (text == "f32" || text == "float32" || text == "float") return Precision::F32;

@@ -22,6 +22,9 @@ struct MatrixFamilyInfo {
   std::string summary;  ///< one line for `specbench list`
   ParamSchema schema;
   std::function<DenseMatrix<double>(const ParamSet&)> generate;
+  /// Optional parse-time checks that a schema cannot express (a rate that must be < 1 for one
+  /// choice of another parameter). Throws InvalidArgument; `spec` is the user's text.
+  std::function<void(const ParamSet&, std::string_view spec)> validate;
 };
 
 using MatrixFamilyRegistry = Registry<MatrixFamilyInfo>;

@@ -49,8 +49,9 @@ Metrics compute_metrics(const DenseMatrix<double>& a, const Reference& ref, doub
   blas::axpy(-sigma_hat, std::span<const double>(u), std::span<double>(r1));
   op.apply_transpose(u, r2);
   blas::axpy(-sigma_hat, std::span<const double>(v), std::span<double>(r2));
-  out.residual = std::hypot(blas::nrm2(std::span<const double>(r1)),
-                            blas::nrm2(std::span<const double>(r2))) / scale;
+  out.residual =
+      std::hypot(blas::nrm2(std::span<const double>(r1)), blas::nrm2(std::span<const double>(r2))) /
+      scale;
   if (sigma_hat == 0)
     out.normalized_norm = sigma1 == 0 ? 1.0 : std::numeric_limits<double>::infinity();
   else

@@ -1,9 +1,10 @@
 #include "harness/output.hpp"
 
+#include <unistd.h>
+
 #include <charconv>
 #include <cmath>
 #include <stdexcept>
-#include <unistd.h>
 
 namespace specbench {
 namespace {
@@ -26,10 +27,10 @@ nlohmann::json json_number(double x) {
 
 const std::vector<std::string>& row_columns() {
   static const std::vector<std::string> columns = {
-      "matrix",   "family",    "m",         "n",         "precision",       "estimator",
-      "params",   "seed",      "checkpoint", "sigma",    "sigma_ref",       "ref_bound",
-      "sigma2_ref", "rel_err", "u_cos_err", "v_cos_err", "residual",        "normalized_norm",
-      "iterations", "matvecs", "time_s",    "status",    "message"};
+      "matrix",     "family",  "m",          "n",         "precision", "estimator",
+      "params",     "seed",    "checkpoint", "sigma",     "sigma_ref", "ref_bound",
+      "sigma2_ref", "rel_err", "u_cos_err",  "v_cos_err", "residual",  "normalized_norm",
+      "iterations", "matvecs", "time_s",     "status",    "message"};
   return columns;
 }
 

@@ -63,7 +63,8 @@ class ConfigReader {
     return out;
   }
 
-  std::vector<long long> integers(const toml::node& node, std::string_view key, long long min) const {
+  std::vector<long long> integers(const toml::node& node, std::string_view key,
+                                  long long min) const {
     std::vector<long long> out;
     auto one = [&](const toml::node& n) {
       auto i = n.as_integer();
@@ -137,7 +138,8 @@ std::vector<std::vector<std::pair<std::string, std::string>>> cartesian(
 
 void add_block(const ConfigReader& cfg, const toml::table& block, const Defaults& sweep_defaults,
                SweepPlan& plan, std::map<std::string, std::size_t>& matrix_index) {
-  cfg.allow_keys(block, {"matrices", "estimators", "seeds", "precisions", "iterations"}, "[[block]]");
+  cfg.allow_keys(block, {"matrices", "estimators", "seeds", "precisions", "iterations"},
+                 "[[block]]");
   Defaults d = sweep_defaults;
   read_defaults(cfg, block, d);
 
@@ -190,8 +192,8 @@ void add_block(const ConfigReader& cfg, const toml::table& block, const Defaults
       const ParamSpec* spec = info->schema.find(key.str());
       if (!spec)
         cfg.fail(&node, key.str(),
-                 detail::concat("estimator '", name, "' has no such parameter; accepted: ",
-                                info->schema.describe()));
+                 detail::concat("estimator '", name,
+                                "' has no such parameter; accepted: ", info->schema.describe()));
       auto values = cfg.texts(node, key.str());
       for (const auto& v : values) {
         try {
@@ -288,7 +290,8 @@ SweepPlan load_sweep(const std::filesystem::path& config) {
   const toml::node* blocks_node = root.get("block");
   const toml::array* blocks = blocks_node ? blocks_node->as_array() : nullptr;
   if (!blocks || blocks->empty())
-    cfg.fail(blocks_node, "block", "the config needs at least one [[block]] with matrices and estimators");
+    cfg.fail(blocks_node, "block",
+             "the config needs at least one [[block]] with matrices and estimators");
   std::map<std::string, std::size_t> matrix_index;
   for (const auto& b : *blocks) {
     const toml::table* block = b.as_table();
@@ -374,7 +377,8 @@ SweepSummary run_sweep(const SweepPlan& plan, const SweepOptions& options) {
       }
       ++done;
       const auto now = Clock::now();
-      if (!options.quiet && (now - last_progress > std::chrono::seconds(1) || done == plan.runs.size())) {
+      if (!options.quiet &&
+          (now - last_progress > std::chrono::seconds(1) || done == plan.runs.size())) {
         const double elapsed = std::chrono::duration<double>(now - start).count();
         const double left = elapsed / double(done) * double(plan.runs.size() - done);
         std::cerr << "[" << done << "/" << plan.runs.size() << " runs] " << format_seconds(elapsed)

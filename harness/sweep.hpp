@@ -28,7 +28,7 @@ struct SweepPlan {
   std::string name;
   std::filesystem::path config_path;
   std::string config_text;
-  std::filesystem::path output;  ///< from the config (`[sweep] output`), may be overridden
+  std::filesystem::path output;      ///< from the config (`[sweep] output`), may be overridden
   std::vector<MatrixSpec> matrices;  ///< distinct, in first-use order
   std::vector<RunSpec> runs;         ///< grouped by matrix, then precision
   std::size_t rows = 0;              ///< rows the sweep will write

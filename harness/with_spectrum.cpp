@@ -22,8 +22,8 @@ DenseMatrix<double> with_spectrum(Index m, Index n, std::span<const double> s, R
     for (Index i = 0; i < m; ++i) u[std::size_t(i + j * m)] *= s[std::size_t(j)];
   DenseMatrix<double> a(m, n);
   if (k > 0)
-    blas::gemm(CblasColMajor, CblasNoTrans, CblasTrans, m, n, k, 1.0, u.data(), m, v.data(), n,
-               0.0, a.data(), m);
+    blas::gemm(CblasColMajor, CblasNoTrans, CblasTrans, m, n, k, 1.0, u.data(), m, v.data(), n, 0.0,
+               a.data(), m);
   return a;
 }
 

@@ -12,7 +12,10 @@ namespace {
 const ParamSchema kSchema{{
     {.name = "steps", .type = ParamType::Int, .default_value = "30", .help = "", .min = 1},
     {.name = "tol", .type = ParamType::Real, .default_value = "0", .help = "", .min = 0},
-    {.name = "reorth", .type = ParamType::Choice, .default_value = "full", .help = "",
+    {.name = "reorth",
+     .type = ParamType::Choice,
+     .default_value = "full",
+     .help = "",
      .choices = {"full", "none"}},
 }};
 
@@ -42,12 +45,15 @@ BOOST_AUTO_TEST_CASE(named_spec_parses_name_and_pairs_in_order) {
 BOOST_AUTO_TEST_CASE(named_spec_rejects_malformed_text) {
   BOOST_TEST(message_of([] { parse_named_spec(":steps=3", "--estimator"); }).find("missing name") !=
              std::string::npos);
-  BOOST_TEST(message_of([] { parse_named_spec("power:iters", "--estimator"); })
-                 .find("not of the form key=value") != std::string::npos);
-  BOOST_TEST(message_of([] { parse_named_spec("power:=3", "--estimator"); })
-                 .find("not of the form key=value") != std::string::npos);
-  BOOST_TEST(message_of([] { parse_named_spec("power:iters=1,iters=2", "--estimator"); })
-                 .find("given twice") != std::string::npos);
+  BOOST_TEST(message_of([] {
+               parse_named_spec("power:iters", "--estimator");
+             }).find("not of the form key=value") != std::string::npos);
+  BOOST_TEST(message_of([] {
+               parse_named_spec("power:=3", "--estimator");
+             }).find("not of the form key=value") != std::string::npos);
+  BOOST_TEST(message_of([] {
+               parse_named_spec("power:iters=1,iters=2", "--estimator");
+             }).find("given twice") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(resolve_fills_defaults_and_keeps_schema_order) {
@@ -63,16 +69,21 @@ BOOST_AUTO_TEST_CASE(resolve_rejects_unknown_mistyped_and_out_of_range) {
   BOOST_TEST(unknown.find("unknown parameter 'step'") != std::string::npos);
   BOOST_TEST(unknown.find("steps (int >= 1, default 30)") != std::string::npos);
   BOOST_TEST(unknown.find("reorth (choice: full|none") != std::string::npos);
-  BOOST_TEST(message_of([] { kSchema.resolve({{"steps", "3.5"}}, "e"); }).find("not an integer") !=
-             std::string::npos);
-  BOOST_TEST(message_of([] { kSchema.resolve({{"steps", "0"}}, "e"); }).find("out of range") !=
-             std::string::npos);
-  BOOST_TEST(message_of([] { kSchema.resolve({{"tol", "abc"}}, "e"); }).find("not a real number") !=
-             std::string::npos);
-  BOOST_TEST(message_of([] { kSchema.resolve({{"tol", "nan"}}, "e"); }).find("not finite") !=
-             std::string::npos);
-  BOOST_TEST(message_of([] { kSchema.resolve({{"reorth", "partial"}}, "e"); })
-                 .find("is not one of: full, none") != std::string::npos);
+  BOOST_TEST(message_of([] {
+               kSchema.resolve({{"steps", "3.5"}}, "e");
+             }).find("not an integer") != std::string::npos);
+  BOOST_TEST(message_of([] {
+               kSchema.resolve({{"steps", "0"}}, "e");
+             }).find("out of range") != std::string::npos);
+  BOOST_TEST(message_of([] {
+               kSchema.resolve({{"tol", "abc"}}, "e");
+             }).find("not a real number") != std::string::npos);
+  BOOST_TEST(message_of([] {
+               kSchema.resolve({{"tol", "nan"}}, "e");
+             }).find("not finite") != std::string::npos);
+  BOOST_TEST(message_of([] {
+               kSchema.resolve({{"reorth", "partial"}}, "e");
+             }).find("is not one of: full, none") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(real_values_round_trip_through_text) {

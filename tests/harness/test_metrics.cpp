@@ -1,7 +1,6 @@
 // Metrics computed by the harness: definitions, accuracy far below 1e-16, and the zero-matrix
 // conventions (no NaN).
 #include <boost/test/unit_test.hpp>
-
 #include <cmath>
 #include <limits>
 #include <vector>
@@ -51,7 +50,7 @@ BOOST_AUTO_TEST_CASE(definitions_on_a_wrong_estimate) {
   BOOST_TEST(m.rel_err == 2.0 / 3.0, boost::test_tools::tolerance(4 * kEps));
   BOOST_TEST(m.u_cos_err == 1.0);  // orthogonal: 1 - |cos| = 1
   BOOST_TEST(m.v_cos_err == 1.0);
-  BOOST_TEST(m.residual == 0.0);   // (e2, e2, 1) is an exact singular triplet
+  BOOST_TEST(m.residual == 0.0);  // (e2, e2, 1) is an exact singular triplet
   BOOST_TEST(m.normalized_norm == 3.0);
 }
 

@@ -1,9 +1,8 @@
 // Sweeps: config expansion, config errors that name file, line and key, checkpoint rows that
 // equal separate runs, deterministic output, and failed runs that become rows.
-#include <boost/test/unit_test.hpp>
-
 #include <unistd.h>
 
+#include <boost/test/unit_test.hpp>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -114,7 +113,8 @@ BOOST_AUTO_TEST_CASE(config_expands_to_the_cartesian_grid) {
   // Rows: power 2 checkpoints, lanczos 3 (its own list), rsvd 1 per run; block 2: 2 checkpoints.
   BOOST_TEST(plan.rows == 8u * (2 + 2 * 3 + 4 * 1) + 2u * 2);
   for (const auto& run : plan.runs) {
-    if (run.estimator.info->name == "lanczos") BOOST_TEST((run.checkpoints == std::vector<int>{3, 6, 9}));
+    if (run.estimator.info->name == "lanczos")
+      BOOST_TEST((run.checkpoints == std::vector<int>{3, 6, 9}));
     if (run.estimator.info->name == "rsvd") BOOST_TEST(run.checkpoints.empty());
   }
   // Runs are grouped by matrix and precision (one reference each).
@@ -130,16 +130,20 @@ BOOST_AUTO_TEST_CASE(config_errors_name_file_line_and_key) {
   TempDir dir;
   auto check = [&](const std::string& text, const std::string& expected) {
     const auto msg = error_of(dir.write("bad.toml", text));
-    BOOST_TEST(msg.find(expected) != std::string::npos, "message: '" << msg << "' lacks '" << expected << "'");
+    BOOST_TEST(msg.find(expected) != std::string::npos,
+               "message: '" << msg << "' lacks '" << expected << "'");
   };
   check("[sweep]\nseedz = 3\n[[block]]\n", "bad.toml:2: key 'seedz': unknown key in [sweep]");
   check("[[block]]\nmatrices = [\"gaussian:m=4,n=4\"]\n[[block.estimators]]\nname = \"powr\"\n",
         "bad.toml:4: key 'name': unknown estimator 'powr'; accepted:");
-  check("[[block]]\nmatrices = [\"gaussian:m=4,n=4\"]\n[[block.estimators]]\nname = \"power\"\niters = \"x\"\n",
-        "bad.toml:5: key 'iters': estimator 'power': parameter 'iters' = 'x' is not an integer");
+  check(
+      "[[block]]\nmatrices = [\"gaussian:m=4,n=4\"]\n[[block.estimators]]\nname = \"power\"\niters "
+      "= \"x\"\n",
+      "bad.toml:5: key 'iters': estimator 'power': parameter 'iters' = 'x' is not an integer");
   check("[[block]]\nmatrices = [\"gaussian:m=0,n=4\"]\n[[block.estimators]]\nname = \"power\"\n",
         "bad.toml:2: key 'matrices':");
-  check("[sweep]\nprecisions = [\"f16\"]\n", "bad.toml:2: key 'precisions': unknown precision 'f16'");
+  check("[sweep]\nprecisions = [\"f16\"]\n",
+        "bad.toml:2: key 'precisions': unknown precision 'f16'");
   check("[sweep]\nseeds = 3\n", "needs at least one [[block]]");
   check("[sweep\nseeds = 3\n", "bad.toml:1:");  // TOML syntax error
   check("[[block]]\nmatrices = [\"gaussian:m=4,n=4\"]\n", "key 'estimators'");
@@ -177,7 +181,8 @@ BOOST_AUTO_TEST_CASE(sweep_output_is_deterministic_and_complete) {
   const auto la = lines_of(dir.path / "a" / "runs.csv"), lb = lines_of(dir.path / "b" / "runs.csv");
   BOOST_REQUIRE_EQUAL(la.size(), plan.rows + 1);
   BOOST_REQUIRE_EQUAL(lb.size(), la.size());
-  for (std::size_t i = 0; i < la.size(); ++i) BOOST_TEST(without_time(la[i]) == without_time(lb[i]));
+  for (std::size_t i = 0; i < la.size(); ++i)
+    BOOST_TEST(without_time(la[i]) == without_time(lb[i]));
   std::ifstream meta(dir.path / "a" / "meta.json");
   std::stringstream text;
   text << meta.rdbuf();
@@ -186,7 +191,8 @@ BOOST_AUTO_TEST_CASE(sweep_output_is_deterministic_and_complete) {
 
 BOOST_AUTO_TEST_CASE(a_failing_matrix_becomes_error_rows_and_the_sweep_goes_on) {
   TempDir dir;
-  const auto mtx = dir.write("tiny.mtx", "%%MatrixMarket matrix coordinate real general\n2 2 1\n1 1 2.0\n");
+  const auto mtx =
+      dir.write("tiny.mtx", "%%MatrixMarket matrix coordinate real general\n2 2 1\n1 1 2.0\n");
   const auto config = dir.write("fail.toml", "[[block]]\nmatrices = [\"" + mtx.string() +
                                                  "\", \"gaussian:m=6,n=4\"]\n"
                                                  "[[block.estimators]]\nname = \"power\"\n");

@@ -1,0 +1,148 @@
+// Kernels and estimators at several sizes, float and double. Uses the library exactly as a user
+// would: operators from algorithms/, estimators through their headers, the reference from
+// reference/. Counters: bytes/s is the matrix bytes streamed per second (one pass per product),
+// matvecs the products per iteration.
+#include <benchmark/benchmark.h>
+
+#include "algorithms/dense.hpp"
+#include "algorithms/lanczos.hpp"
+#include "algorithms/power.hpp"
+#include "algorithms/rsvd.hpp"
+#include "harness/matrices.hpp"
+#include "harness/provenance.hpp"
+#include "reference/reference.hpp"
+
+namespace {
+
+using namespace specbench;
+
+template <class T>
+DenseMatrix<T> gaussian(Index m, Index n) {
+  Rng rng(42);
+  DenseMatrix<T> a(m, n);
+  fill_gaussian<T>(rng, a.values());
+  return a;
+}
+
+template <class T>
+void set_matrix_counters(benchmark::State& state, Index m, Index n, double passes) {
+  state.counters["bytes/s"] =
+      benchmark::Counter(passes * double(m) * double(n) * sizeof(T) * double(state.iterations()),
+                         benchmark::Counter::kIsRate, benchmark::Counter::kIs1024);
+}
+
+template <class T>
+void BM_gemv(benchmark::State& state) {
+  const Index n = state.range(0);
+  const auto a = gaussian<T>(n, n);
+  const DenseOperator<T> op(a);
+  std::vector<T> x(std::size_t(n), T(1)), y(static_cast<std::size_t>(n));
+  for (auto _ : state) {
+    op.apply(x, y);
+    benchmark::DoNotOptimize(y.data());
+  }
+  set_matrix_counters<T>(state, n, n, 1);
+}
+
+template <class T>
+void BM_gemv_transpose(benchmark::State& state) {
+  const Index n = state.range(0);
+  const auto a = gaussian<T>(n, n);
+  const DenseOperator<T> op(a);
+  std::vector<T> x(std::size_t(n), T(1)), y(static_cast<std::size_t>(n));
+  for (auto _ : state) {
+    op.apply_transpose(x, y);
+    benchmark::DoNotOptimize(y.data());
+  }
+  set_matrix_counters<T>(state, n, n, 1);
+}
+
+template <class T>
+void BM_gram(benchmark::State& state) {
+  const Index n = state.range(0);
+  const auto a = gaussian<T>(n, n);
+  const DenseOperator<T> op(a);
+  std::vector<T> x(std::size_t(n), T(1)), y(static_cast<std::size_t>(n));
+  for (auto _ : state) {
+    op.apply_gram(x, y);
+    benchmark::DoNotOptimize(y.data());
+  }
+  set_matrix_counters<T>(state, n, n, 2);
+}
+
+// One power iteration per benchmark iteration (amortized over 10).
+template <class T>
+void BM_power_iteration(benchmark::State& state) {
+  const Index n = state.range(0);
+  const auto a = gaussian<T>(n, n);
+  const DenseOperator<T> op(a);
+  for (auto _ : state) {
+    Rng rng(1);
+    auto r = power_iteration(op, PowerOptions{.iters = 10, .tol = 0}, rng);
+    benchmark::DoNotOptimize(r.sigma);
+  }
+  state.counters["matvecs"] = 2;
+  set_matrix_counters<T>(state, n, n, 20);
+}
+
+template <class T>
+void BM_lanczos(benchmark::State& state) {
+  const Index n = state.range(0);
+  const auto a = gaussian<T>(n, n);
+  const DenseOperator<T> op(a);
+  for (auto _ : state) {
+    Rng rng(1);
+    auto r = lanczos_bidiagonalization(op, LanczosOptions{.steps = 10}, rng);
+    benchmark::DoNotOptimize(r.sigma);
+  }
+  set_matrix_counters<T>(state, n, n, 20);
+}
+
+template <class T>
+void BM_rsvd(benchmark::State& state) {
+  const Index n = state.range(0);
+  const auto a = gaussian<T>(n, n);
+  const DenseOperator<T> op(a);
+  for (auto _ : state) {
+    Rng rng(1);
+    auto r = randomized_svd(op, RsvdOptions{}, rng);
+    benchmark::DoNotOptimize(r.sigma);
+  }
+}
+
+void BM_reference(benchmark::State& state) {
+  const Index n = state.range(0);
+  const auto a = gaussian<double>(n, n);
+  for (auto _ : state) {
+    auto r = compute_reference(a.data(), n, n);
+    benchmark::DoNotOptimize(r.sigma1);
+  }
+}
+
+#define SIZES ->RangeMultiplier(2)->Range(256, 4096)->Unit(benchmark::kMicrosecond)
+BENCHMARK(BM_gemv<float>) SIZES;
+BENCHMARK(BM_gemv<double>) SIZES;
+BENCHMARK(BM_gemv_transpose<float>) SIZES;
+BENCHMARK(BM_gemv_transpose<double>) SIZES;
+BENCHMARK(BM_gram<float>) SIZES;
+BENCHMARK(BM_gram<double>) SIZES;
+BENCHMARK(BM_power_iteration<float>) SIZES;
+BENCHMARK(BM_power_iteration<double>) SIZES;
+BENCHMARK(BM_lanczos<float>) SIZES;
+BENCHMARK(BM_lanczos<double>) SIZES;
+BENCHMARK(BM_rsvd<float>) SIZES;
+BENCHMARK(BM_rsvd<double>) SIZES;
+BENCHMARK(BM_reference)->RangeMultiplier(2)->Range(256, 1024)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  specbench::set_blas_threads(1);  // as the harness runs: single-threaded, deterministic BLAS
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::AddCustomContext("specbench_git_commit",
+                              specbench::provenance()["git_commit"].get<std::string>());
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

@@ -1,0 +1,370 @@
+#include "harness/mtx.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <string_view>
+#include <system_error>
+
+#include "algorithms/error.hpp"
+
+namespace specbench {
+namespace {
+
+enum class Format { Coordinate, Array };
+enum class Field { Real, Integer, Pattern };
+enum class Symmetry { General, Symmetric, SkewSymmetric };
+
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
+
+/// The next whitespace-delimited token of `rest` ("" at the end); `rest` moves past it.
+std::string_view next_token(std::string_view& rest) {
+  std::size_t b = 0;
+  while (b < rest.size() && is_space(rest[b])) ++b;
+  std::size_t e = b;
+  while (e < rest.size() && !is_space(rest[e])) ++e;
+  std::string_view token = rest.substr(b, e - b);
+  rest = rest.substr(e);
+  return token;
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = char(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+/// from_chars does not accept a leading '+'; Matrix Market writers sometimes emit one.
+std::string_view strip_plus(std::string_view t) {
+  if (t.size() > 1 && t[0] == '+' && t[1] != '+' && t[1] != '-') return t.substr(1);
+  return t;
+}
+
+enum class Parsed { Ok, NotANumber, OutOfRange };
+
+Parsed parse_int(std::string_view token, long long& x) {
+  const std::string_view t = strip_plus(token);
+  const auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), x);
+  if (ec == std::errc::result_out_of_range) return Parsed::OutOfRange;
+  if (t.empty() || ec != std::errc() || ptr != t.data() + t.size()) return Parsed::NotANumber;
+  return Parsed::Ok;
+}
+
+/// Decimal exponent of the leading non-zero digit of a decimal number text (that from_chars has
+/// already accepted): negative means |x| < 1. Used to tell underflow from overflow, since
+/// from_chars reports both as result_out_of_range.
+long long decimal_magnitude(std::string_view t) {
+  std::size_t i = 0;
+  if (i < t.size() && (t[i] == '-' || t[i] == '+')) ++i;
+  long long position = 0;  // decimal exponent of the current digit, relative to the units digit
+  long long int_digits = 0;
+  for (std::size_t k = i; k < t.size() && std::isdigit(static_cast<unsigned char>(t[k])); ++k)
+    ++int_digits;
+  long long leading = std::numeric_limits<long long>::min();
+  position = int_digits - 1;
+  for (; i < t.size() && t[i] != 'e' && t[i] != 'E'; ++i) {
+    if (t[i] == '.') continue;
+    if (t[i] != '0' && leading == std::numeric_limits<long long>::min()) leading = position;
+    --position;
+  }
+  long long exponent = 0;
+  if (i < t.size()) {
+    std::string_view e = strip_plus(t.substr(i + 1));
+    if (std::from_chars(e.data(), e.data() + e.size(), exponent).ec != std::errc())
+      exponent = (!e.empty() && e[0] == '-') ? -(1LL << 40) : (1LL << 40);  // saturate
+  }
+  if (leading == std::numeric_limits<long long>::min()) return -(1LL << 40);  // all zeros
+  return leading + std::clamp(exponent, -(1LL << 40), 1LL << 40);
+}
+
+Parsed parse_real(std::string_view token, double& x) {
+  const std::string_view t = strip_plus(token);
+  const auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), x);
+  if (t.empty() || ptr != t.data() + t.size() ||
+      (ec != std::errc() && ec != std::errc::result_out_of_range))
+    return Parsed::NotANumber;
+  if (ec == std::errc::result_out_of_range) {
+    // Below the smallest subnormal: the correctly rounded value is a signed zero. Above DBL_MAX:
+    // overflow, reported as an Inf entry.
+    if (decimal_magnitude(t) < 0) {
+      x = t[0] == '-' ? -0.0 : 0.0;
+      return Parsed::Ok;
+    }
+    return Parsed::OutOfRange;
+  }
+  return Parsed::Ok;
+}
+
+class MatrixMarketReader {
+ public:
+  explicit MatrixMarketReader(const std::string& path) : path_(path) {}
+
+  DenseMatrix<double> read() {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path_, ec))
+      throw InvalidArgument(detail::concat(path_, ": cannot open: is a directory"));
+    in_.open(path_, std::ios::binary);
+    if (!in_) throw InvalidArgument(detail::concat(path_, ": cannot open: ", std::strerror(errno)));
+    read_banner();
+    read_size();
+    DenseMatrix<double> a(m_, n_);
+    if (format_ == Format::Coordinate)
+      read_coordinate(a);
+    else
+      read_array(a);
+    // Anything after the last entry other than comments and blank lines is an extra entry.
+    if (next_data_line())
+      fail("too many entries: the size line declares ", expected_, " (extra entry '", line_, "')");
+    if (in_.bad()) fail("read error");
+    return a;
+  }
+
+ private:
+  template <class... Parts>
+  [[noreturn]] void fail(const Parts&... parts) const {
+    throw InvalidArgument(
+        detail::concat(path_, ":", std::max<long long>(line_no_, 1), ": ", parts...));
+  }
+
+  bool next_line() {
+    if (!std::getline(in_, line_)) {
+      if (in_.bad()) fail("read error");
+      return false;
+    }
+    ++line_no_;
+    if (!line_.empty() && line_.back() == '\r') line_.pop_back();  // CRLF files
+    return true;
+  }
+
+  /// Advances to the next line that is neither blank nor a comment; false at the end of the file.
+  bool next_data_line() {
+    while (next_line()) {
+      std::string_view rest = line_;
+      const std::string_view first = next_token(rest);
+      if (!first.empty() && first[0] != '%') return true;
+    }
+    return false;
+  }
+
+  void read_banner() {
+    static constexpr const char* kExpected =
+        "expected '%%MatrixMarket matrix coordinate|array real|integer|pattern "
+        "general|symmetric|skew-symmetric'";
+    if (!next_line()) fail("empty file: missing banner; ", kExpected);
+    std::string_view rest = line_;
+    if (lower(next_token(rest)) != "%%matrixmarket")
+      fail("missing or bad banner '", line_, "'; ", kExpected);
+    const std::string object = lower(next_token(rest));
+    const std::string format = lower(next_token(rest));
+    const std::string field = lower(next_token(rest));
+    const std::string symmetry = lower(next_token(rest));
+    if (symmetry.empty()) fail("incomplete banner '", line_, "'; ", kExpected);
+    if (object != "matrix")
+      fail("bad banner: object '", object, "' is not supported (only 'matrix'); ", kExpected);
+
+    if (format == "coordinate")
+      format_ = Format::Coordinate;
+    else if (format == "array")
+      format_ = Format::Array;
+    else
+      fail("bad banner: unknown format '", format, "' (accepted: coordinate, array)");
+
+    if (field == "real")
+      field_ = Field::Real;
+    else if (field == "integer")
+      field_ = Field::Integer;
+    else if (field == "pattern")
+      field_ = Field::Pattern;
+    else if (field == "complex")
+      fail(
+          "complex matrices are not supported (field 'complex'); specbench estimates the norm "
+          "of real matrices only");
+    else
+      fail("bad banner: unknown field '", field, "' (accepted: real, integer, pattern)");
+
+    if (symmetry == "general")
+      symmetry_ = Symmetry::General;
+    else if (symmetry == "symmetric")
+      symmetry_ = Symmetry::Symmetric;
+    else if (symmetry == "skew-symmetric")
+      symmetry_ = Symmetry::SkewSymmetric;
+    else if (symmetry == "hermitian")
+      fail(
+          "hermitian matrices are not supported (they are complex); specbench estimates the "
+          "norm of real matrices only");
+    else
+      fail("bad banner: unknown symmetry '", symmetry,
+           "' (accepted: general, symmetric, skew-symmetric)");
+
+    if (const auto extra = next_token(rest); !extra.empty())
+      fail("trailing garbage '", extra, "' after the banner");
+    if (field_ == Field::Pattern && format_ == Format::Array)
+      fail("bad banner: a pattern matrix must use the coordinate format");
+    if (field_ == Field::Pattern && symmetry_ == Symmetry::SkewSymmetric)
+      fail("bad banner: a pattern matrix cannot be skew-symmetric");
+  }
+
+  void read_size() {
+    const bool coordinate = format_ == Format::Coordinate;
+    const char* expected =
+        coordinate ? "expected 'rows columns entries'" : "expected 'rows columns'";
+    if (!next_data_line()) fail("missing size line (", expected, ")");
+    std::string_view rest = line_;
+    long long size[3] = {0, 0, 0};
+    const int count = coordinate ? 3 : 2;
+    for (int k = 0; k < count; ++k) {
+      const std::string_view token = next_token(rest);
+      if (token.empty()) fail("bad size line '", line_, "': ", expected);
+      const Parsed p = parse_int(token, size[k]);
+      if (p == Parsed::OutOfRange) fail("bad size line '", line_, "': '", token, "' is too large");
+      if (p != Parsed::Ok)
+        fail("bad size line '", line_, "': '", token, "' is not an integer; ", expected);
+    }
+    if (const auto extra = next_token(rest); !extra.empty())
+      fail("bad size line '", line_, "': trailing garbage '", extra, "'; ", expected);
+    m_ = size[0];
+    n_ = size[1];
+    if (m_ < 0 || n_ < 0 || size[2] < 0) fail("bad size line '", line_, "': negative size");
+    if (m_ < 1 || n_ < 1)
+      fail("bad size line '", line_, "': the matrix must have at least one row and one column");
+    if (m_ > kMaxDenseEntries / n_)
+      fail("matrix size ", m_, " x ", n_, " exceeds the dense storage limit of ", kMaxDenseEntries,
+           " entries (2 GiB of doubles)");
+    if (symmetry_ != Symmetry::General && m_ != n_)
+      fail("a ", symmetry_ == Symmetry::Symmetric ? "symmetric" : "skew-symmetric",
+           " matrix must be square, the size line gives ", m_, " x ", n_);
+    if (coordinate) {
+      expected_ = size[2];
+    } else if (symmetry_ == Symmetry::General) {
+      expected_ = m_ * n_;
+    } else if (symmetry_ == Symmetry::Symmetric) {
+      expected_ = n_ * (n_ + 1) / 2;  // lower triangle with the diagonal
+    } else {
+      expected_ = n_ * (n_ - 1) / 2;  // strict lower triangle
+    }
+  }
+
+  /// The value token of entry (i, j) (1-based, for messages), per the field.
+  double parse_value(std::string_view token, long long i, long long j) const {
+    if (token.empty()) fail("missing value at (", i, ", ", j, ")");
+    if (field_ == Field::Integer) {
+      long long x = 0;
+      const Parsed p = parse_int(token, x);
+      if (p == Parsed::OutOfRange)
+        fail("integer value '", token, "' at (", i, ", ", j, ") is out of range");
+      if (p != Parsed::Ok) {
+        double d = 0;
+        if (parse_real(token, d) == Parsed::Ok && !std::isfinite(d))
+          fail("NaN or Inf entry at (", i, ", ", j, ")");
+        fail("value '", token, "' at (", i, ", ", j, ") is not an integer (field 'integer')");
+      }
+      return double(x);
+    }
+    double x = 0;
+    const Parsed p = parse_real(token, x);
+    if (p == Parsed::NotANumber) fail("non-numeric value '", token, "' at (", i, ", ", j, ")");
+    if (p == Parsed::OutOfRange || !std::isfinite(x))
+      fail("NaN or Inf entry at (", i, ", ", j, "): '", token, "'");
+    return x;
+  }
+
+  void check_no_garbage(std::string_view rest) const {
+    if (const auto extra = next_token(rest); !extra.empty())
+      fail("trailing garbage '", extra, "' after the entry");
+  }
+
+  /// Adds the entry (i, j) = x (0-based) and its mirror image.
+  void add(DenseMatrix<double>& a, long long i, long long j, double x) const {
+    a(i, j) += x;
+    if (i == j) return;
+    if (symmetry_ == Symmetry::Symmetric) a(j, i) += x;
+    if (symmetry_ == Symmetry::SkewSymmetric) a(j, i) -= x;
+  }
+
+  void read_coordinate(DenseMatrix<double>& a) {
+    const char* form = field_ == Field::Pattern ? "'row column'" : "'row column value'";
+    for (long long k = 0; k < expected_; ++k) {
+      if (!next_data_line())
+        fail("too few entries: the size line declares ", expected_, ", the file ends after ", k);
+      std::string_view rest = line_;
+      long long ij[2] = {0, 0};
+      for (auto& x : ij) {
+        const std::string_view token = next_token(rest);
+        if (token.empty()) fail("incomplete entry '", line_, "': expected ", form);
+        if (parse_int(token, x) != Parsed::Ok)
+          fail("bad index '", token, "' in entry '", line_, "': expected ", form);
+      }
+      const long long i = ij[0], j = ij[1];
+      if (i < 1 || i > m_ || j < 1 || j > n_)
+        fail("index (", i, ", ", j, ") is out of range for a ", m_, " x ", n_, " matrix");
+      const double x = field_ == Field::Pattern ? 1.0 : parse_value(next_token(rest), i, j);
+      check_no_garbage(rest);
+      if (symmetry_ != Symmetry::General && i < j)
+        fail("entry (", i, ", ", j, ") is above the diagonal; a ",
+             symmetry_ == Symmetry::Symmetric ? "symmetric" : "skew-symmetric",
+             " file stores only the lower triangle");
+      if (symmetry_ == Symmetry::SkewSymmetric && i == j && x != 0)
+        fail("nonzero diagonal entry (", i, ", ", j, ") in a skew-symmetric file");
+      add(a, i - 1, j - 1, x);
+    }
+  }
+
+  void read_array(DenseMatrix<double>& a) {
+    long long k = 0;
+    for (long long j = 0; j < n_; ++j) {
+      // general: the whole column; symmetric: rows j..n-1; skew-symmetric: rows j+1..n-1
+      const long long first = symmetry_ == Symmetry::General     ? 0
+                              : symmetry_ == Symmetry::Symmetric ? j
+                                                                 : j + 1;
+      for (long long i = first; i < m_; ++i, ++k) {
+        if (!next_data_line())
+          fail("too few entries: the size line implies ", expected_, ", the file ends after ", k);
+        std::string_view rest = line_;
+        const double x = parse_value(next_token(rest), i + 1, j + 1);
+        check_no_garbage(rest);
+        // Each array position appears once: assign (keeps the sign of a zero, unlike 0 + -0).
+        a(i, j) = x;
+        if (i != j && symmetry_ == Symmetry::Symmetric) a(j, i) = x;
+        if (i != j && symmetry_ == Symmetry::SkewSymmetric) a(j, i) = -x;
+      }
+    }
+  }
+
+  std::string path_;
+  std::ifstream in_;
+  std::string line_;
+  long long line_no_ = 0;
+  Format format_ = Format::Coordinate;
+  Field field_ = Field::Real;
+  Symmetry symmetry_ = Symmetry::General;
+  long long m_ = 0, n_ = 0, expected_ = 0;
+};
+
+}  // namespace
+
+DenseMatrix<double> read_matrix_market(const std::string& path) {
+  return MatrixMarketReader(path).read();
+}
+
+void write_matrix_market(std::ostream& out, const DenseMatrix<double>& a) {
+  out << "%%MatrixMarket matrix array real general\n" << a.rows() << ' ' << a.cols() << '\n';
+  char buf[64];
+  for (Index j = 0; j < a.cols(); ++j) {
+    for (Index i = 0; i < a.rows(); ++i) {
+      // %.17g, but locale-independent: 17 significant digits round-trip every double.
+      const auto r = std::to_chars(buf, buf + sizeof buf, a(i, j), std::chars_format::general, 17);
+      out.write(buf, r.ptr - buf);
+      out.put('\n');
+    }
+  }
+}
+
+}  // namespace specbench

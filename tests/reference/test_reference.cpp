@@ -1,0 +1,305 @@
+// Tests of the LAPACK reference (reference/reference.cpp): closed forms, cross-checks against
+// LAPACKE_dgesdd and LAPACKE_dsyev, the sign convention, error paths, and the twelve SuiteSparse
+// matrices of /work/shared/matrices.
+
+#include <cblas.h>
+#include <lapacke.h>
+
+#include <algorithm>
+#include <boost/test/unit_test.hpp>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "algorithms/random.hpp"
+#include "harness/mtx.hpp"
+#include "reference/reference.hpp"
+
+namespace specbench {
+namespace {
+
+constexpr double kEps = std::numeric_limits<double>::epsilon();
+
+/// The Users' Guide bound the reference reports: max(m, n) eps sigma1.
+double guide_bound(std::int64_t m, std::int64_t n, double sigma1) {
+  return double(std::max(m, n)) * kEps * sigma1;
+}
+
+std::vector<double> gaussian(std::int64_t m, std::int64_t n, std::uint64_t seed) {
+  std::vector<double> a(static_cast<std::size_t>(m * n));
+  Rng rng(seed);
+  fill_gaussian<double>(rng, a);
+  return a;
+}
+
+/// All singular values by LAPACKE_dgesdd (values only), decreasing.
+std::vector<double> gesvd_values(std::vector<double> a, std::int64_t m, std::int64_t n) {
+  std::vector<double> s(static_cast<std::size_t>(std::min(m, n))), superb(s.size());
+  double dummy = 0;
+  const lapack_int info =
+      LAPACKE_dgesvd(LAPACK_COL_MAJOR, 'N', 'N', lapack_int(m), lapack_int(n), a.data(),
+                     lapack_int(m), s.data(), &dummy, 1, &dummy, 1, superb.data());
+  BOOST_REQUIRE_EQUAL(info, 0);
+  return s;
+}
+
+/// max |lambda| of a symmetric n x n matrix by LAPACKE_dsyev (values only).
+double max_abs_eigenvalue(std::vector<double> a, std::int64_t n) {
+  std::vector<double> w(static_cast<std::size_t>(n));
+  const lapack_int info =
+      LAPACKE_dsyev(LAPACK_COL_MAJOR, 'N', 'L', lapack_int(n), a.data(), lapack_int(n), w.data());
+  BOOST_REQUIRE_EQUAL(info, 0);
+  return std::max(std::abs(w.front()), std::abs(w.back()));  // w is increasing
+}
+
+double norm(const std::vector<double>& x) {
+  return cblas_dnrm2(int(x.size()), x.data(), 1);
+}
+
+/// Checks that (sigma1, u1, v1) is a singular triplet of a to within the reference's bound:
+/// u1^T A v1 = sigma1, ||A v1 - sigma1 u1|| and ||A^T u1 - sigma1 v1|| small, unit vectors.
+/// A backward-stable SVD gives residuals of order p(m, n) eps sigma1 (Users' Guide Sec. 4.9), so
+/// the bound max(m, n) eps sigma1 is the natural tolerance.
+void check_triplet(const std::vector<double>& a, std::int64_t m, std::int64_t n,
+                   const Reference& r) {
+  BOOST_REQUIRE_EQUAL(r.u1.size(), std::size_t(m));
+  BOOST_REQUIRE_EQUAL(r.v1.size(), std::size_t(n));
+  std::vector<double> av(r.u1), atu(r.v1);
+  cblas_dgemv(CblasColMajor, CblasNoTrans, int(m), int(n), 1.0, a.data(), int(m), r.v1.data(), 1,
+              -r.sigma1, av.data(), 1);  // A v1 - sigma1 u1
+  cblas_dgemv(CblasColMajor, CblasTrans, int(m), int(n), 1.0, a.data(), int(m), r.u1.data(), 1,
+              -r.sigma1, atu.data(), 1);  // A^T u1 - sigma1 v1
+  const double tol = guide_bound(m, n, r.sigma1);
+  BOOST_TEST(norm(av) <= tol);
+  BOOST_TEST(norm(atu) <= tol);
+  // u1^T A v1 = u1^T (residual + sigma1 u1) = sigma1 + u1^T residual
+  std::vector<double> a_v(static_cast<std::size_t>(m));
+  cblas_dgemv(CblasColMajor, CblasNoTrans, int(m), int(n), 1.0, a.data(), int(m), r.v1.data(), 1,
+              0.0, a_v.data(), 1);
+  BOOST_TEST(std::abs(cblas_ddot(int(m), r.u1.data(), 1, a_v.data(), 1) - r.sigma1) <= tol);
+  // unit vectors: orthonormal Householder products, to a few eps per dimension
+  BOOST_TEST(std::abs(norm(r.u1) - 1) <= double(m) * kEps);
+  BOOST_TEST(std::abs(norm(r.v1) - 1) <= double(n) * kEps);
+}
+
+/// The sign convention: the largest-magnitude component of v1 (the first one) is positive.
+void check_sign(const Reference& r) {
+  const auto big = std::size_t(cblas_idamax(int(r.v1.size()), r.v1.data(), 1));
+  BOOST_TEST(r.v1[big] > 0);
+}
+
+BOOST_AUTO_TEST_SUITE(reference)
+
+BOOST_AUTO_TEST_CASE(diagonal_has_exact_singular_values_and_unit_vectors) {
+  // 5 x 4, diag(7, -3, 2, 0.5): sigma1 = 7, sigma2 = 3, u1 = e1, v1 = e1. The bidiagonalization
+  // of a diagonal matrix is exact and the SVD of it converges to a few ulps.
+  const std::int64_t m = 5, n = 4;
+  std::vector<double> a(std::size_t(m * n), 0.0);
+  const double d[] = {7, -3, 2, 0.5};
+  for (std::int64_t j = 0; j < n; ++j) a[std::size_t(j + j * m)] = d[j];
+  const Reference r = compute_reference(a.data(), m, n);
+  BOOST_TEST(r.method == "lapack-dgesdd");
+  BOOST_TEST(std::abs(r.sigma1 - 7) <= 4 * kEps * 7);
+  BOOST_TEST(std::abs(r.sigma2 - 3) <= 4 * kEps * 7);
+  for (std::int64_t i = 0; i < m; ++i) BOOST_TEST(std::abs(r.u1[i] - (i == 0)) <= 4 * kEps);
+  for (std::int64_t j = 0; j < n; ++j) BOOST_TEST(std::abs(r.v1[j] - (j == 0)) <= 4 * kEps);
+  BOOST_TEST(r.bound == guide_bound(m, n, r.sigma1));
+  check_triplet(a, m, n, r);
+}
+
+BOOST_AUTO_TEST_CASE(negative_dominant_diagonal_entry_flips_u1_not_v1) {
+  // diag(1, -9, 4): sigma1 = 9 with v1 = +e2 (the convention) and then u1 = A v1 / 9 = -e2.
+  const std::int64_t n = 3;
+  std::vector<double> a(9, 0.0);
+  a[0] = 1;
+  a[4] = -9;
+  a[8] = 4;
+  const Reference r = compute_reference(a.data(), n, n);
+  BOOST_TEST(std::abs(r.sigma1 - 9) <= 4 * kEps * 9);
+  BOOST_TEST(std::abs(r.sigma2 - 4) <= 4 * kEps * 9);
+  BOOST_TEST(std::abs(r.v1[1] - 1) <= 4 * kEps);
+  BOOST_TEST(std::abs(r.u1[1] + 1) <= 4 * kEps);
+}
+
+BOOST_AUTO_TEST_CASE(rank_one_integer_matrix) {
+  // A = x y^T with small integers: every entry is exact, sigma1 = ||x|| ||y|| = sqrt(91 * 40),
+  // u1 = x / ||x||, v1 = y / ||y|| (up to the sign convention), sigma2 = 0.
+  const std::vector<double> x = {1, 2, 3, 4, 5, -6}, y = {2, -1, 5, 3, 1};
+  const std::int64_t m = 6, n = 5;
+  std::vector<double> a(static_cast<std::size_t>(m * n));
+  for (std::int64_t j = 0; j < n; ++j)
+    for (std::int64_t i = 0; i < m; ++i) a[std::size_t(i + j * m)] = x[i] * y[j];
+  const Reference r = compute_reference(a.data(), m, n);
+  const double exact = std::sqrt(91.0 * 40.0);
+  // "a few ulps": the Householder reduction of a 6 x 5 matrix rounds a handful of times per entry.
+  BOOST_TEST(std::abs(r.sigma1 - exact) <= 8 * kEps * exact);
+  BOOST_TEST(r.sigma2 <= r.bound);  // exactly 0 in exact arithmetic
+  BOOST_TEST(r.sigma2 >= 0);
+  // y's largest-magnitude component (5) is positive, so v1 = +y/||y|| and u1 = +x/||x||.
+  for (std::int64_t j = 0; j < n; ++j)
+    BOOST_TEST(std::abs(r.v1[j] - y[j] / std::sqrt(40.0)) <= 8 * kEps);
+  for (std::int64_t i = 0; i < m; ++i)
+    BOOST_TEST(std::abs(r.u1[i] - x[i] / std::sqrt(91.0)) <= 8 * kEps);
+  check_triplet(a, m, n, r);
+}
+
+BOOST_AUTO_TEST_CASE(one_by_one_and_vectors) {
+  const double minus_three = -3;
+  const Reference r = compute_reference(&minus_three, 1, 1);
+  BOOST_TEST(r.sigma1 == 3.0);
+  BOOST_TEST(r.sigma2 == 0.0);
+  BOOST_TEST(r.v1 == std::vector<double>{1.0});
+  BOOST_TEST(r.u1 == std::vector<double>{-1.0});
+  BOOST_TEST(r.bound == 3 * kEps);
+
+  // A column (m x 1) and a row (1 x n): sigma1 = ||x|| = 5 (3-4-5 with a zero), sigma2 = 0.
+  const std::vector<double> x = {3, 0, -4};
+  for (const auto& [m, n] : {std::pair<std::int64_t, std::int64_t>{3, 1}, {1, 3}}) {
+    const Reference v = compute_reference(x.data(), m, n);
+    BOOST_TEST(std::abs(v.sigma1 - 5) <= 4 * kEps * 5);
+    BOOST_TEST(v.sigma2 == 0.0);
+    check_triplet(x, m, n, v);
+    check_sign(v);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(zero_matrix_is_exact_without_nan) {
+  const std::vector<double> a(12, 0.0);
+  const Reference r = compute_reference(a.data(), 4, 3);
+  BOOST_TEST(r.sigma1 == 0.0);
+  BOOST_TEST(r.sigma2 == 0.0);
+  BOOST_TEST(r.bound == 0.0);
+  BOOST_TEST(r.u1 == (std::vector<double>{1, 0, 0, 0}));
+  BOOST_TEST(r.v1 == (std::vector<double>{1, 0, 0}));
+  BOOST_TEST(r.method == "exact-zero");
+}
+
+BOOST_AUTO_TEST_CASE(random_tall_wide_square_agree_with_gesvd_values) {
+  const std::pair<std::int64_t, std::int64_t> shapes[] = {{60, 25}, {25, 60}, {40, 40},
+                                                          {200, 3}, {2, 150}, {2, 2}};
+  std::uint64_t seed = 11;
+  for (const auto& [m, n] : shapes) {
+    BOOST_TEST_CONTEXT(m << " x " << n) {
+      const auto a = gaussian(m, n, seed++);
+      const Reference r = compute_reference(a.data(), m, n);
+      const auto s = gesvd_values(a, m, n);  // values only: dqds, not divide and conquer
+      // Both drivers are backward stable: each is within max(m, n) eps sigma1 of the truth
+      // (Users' Guide Sec. 4.9); in practice they agree far better than the bound.
+      BOOST_TEST(std::abs(r.sigma1 - s[0]) <= guide_bound(m, n, s[0]));
+      BOOST_TEST(std::abs(r.sigma2 - s[1]) <= guide_bound(m, n, s[0]));
+      BOOST_TEST(r.bound == guide_bound(m, n, r.sigma1));
+      check_triplet(a, m, n, r);
+      check_sign(r);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(sign_convention_is_deterministic_under_negation) {
+  // -A has the same v1 (the convention fixes its sign) and the negated u1.
+  const std::int64_t m = 30, n = 20;
+  auto a = gaussian(m, n, 5);
+  const Reference r = compute_reference(a.data(), m, n);
+  for (auto& x : a) x = -x;
+  const Reference s = compute_reference(a.data(), m, n);
+  check_sign(r);
+  check_sign(s);
+  BOOST_TEST(std::abs(r.sigma1 - s.sigma1) <= r.bound);
+  for (std::int64_t j = 0; j < n; ++j) BOOST_TEST(std::abs(r.v1[j] - s.v1[j]) <= 1e3 * kEps);
+  for (std::int64_t i = 0; i < m; ++i) BOOST_TEST(std::abs(r.u1[i] + s.u1[i]) <= 1e3 * kEps);
+  // Repeated calls give bit-identical results.
+  const Reference again = compute_reference(a.data(), m, n);
+  BOOST_TEST(again.sigma1 == s.sigma1);
+  BOOST_TEST(again.v1 == s.v1);
+}
+
+BOOST_AUTO_TEST_CASE(bad_input_is_rejected_before_work) {
+  auto message_of = [](auto&& call) -> std::string {
+    try {
+      call();
+    } catch (const std::invalid_argument& e) {
+      return e.what();
+    }
+    return "no exception";
+  };
+  std::vector<double> a(6, 1.0);
+  a[5] = std::numeric_limits<double>::quiet_NaN();  // (2, 3) of a 2 x 3 matrix
+  BOOST_TEST(message_of([&] {
+               compute_reference(a.data(), 2, 3);
+             }).find("NaN or Inf entry at (2, 3)") != std::string::npos);
+  a[5] = 1;
+  a[2] = -std::numeric_limits<double>::infinity();  // (1, 2)
+  BOOST_TEST(message_of([&] {
+               compute_reference(a.data(), 2, 3);
+             }).find("NaN or Inf entry at (1, 2)") != std::string::npos);
+  BOOST_CHECK_THROW(compute_reference(a.data(), 0, 3), std::invalid_argument);
+  BOOST_CHECK_THROW(compute_reference(a.data(), 2, -1), std::invalid_argument);
+  BOOST_CHECK_THROW(compute_reference(nullptr, 2, 3), std::invalid_argument);
+}
+
+BOOST_AUTO_TEST_CASE(huge_and_tiny_entries_are_scaled) {
+  // the drivers scale A into a safe range; singular values scale exactly with A (powers of two).
+  const std::int64_t m = 12, n = 9;
+  const auto a = gaussian(m, n, 3);
+  const Reference r = compute_reference(a.data(), m, n);
+  for (const double scale : {0x1p+900, 0x1p-900}) {
+    auto b = a;
+    for (auto& x : b) x *= scale;
+    const Reference s = compute_reference(b.data(), m, n);
+    BOOST_TEST(std::isfinite(s.sigma1));
+    BOOST_TEST(std::abs(s.sigma1 / scale - r.sigma1) <= 2 * r.bound);
+    BOOST_TEST(std::isfinite(s.bound));
+  }
+}
+
+// ---- the twelve SuiteSparse matrices (README: /work/shared/matrices/README.md) ----
+
+const std::vector<std::string> kMatrixNames = {"west0479", "olm1000",  "impcol_a", "494_bus",
+                                               "LFAT5",    "bcsstk13", "ash219",   "lp_afiro",
+                                               "lp_e226",  "can_24",   "jagmesh7", "n3c4-b4"};
+const std::vector<std::string> kSymmetric = {"494_bus", "LFAT5", "bcsstk13", "can_24", "jagmesh7"};
+
+/// Reference of one shared SuiteSparse matrix, cross-checked by an independent LAPACK driver.
+void check_suitesparse(const std::string& name) {
+  const auto a = read_matrix_market(std::string(SPECBENCH_MATRICES_DIR) + "/" + name + ".mtx");
+  const std::int64_t m = a.rows(), n = a.cols();
+  const std::vector<double> values(a.values().begin(), a.values().end());
+  const Reference r = compute_reference(a.data(), m, n);
+  BOOST_TEST(std::isfinite(r.sigma1));
+  BOOST_TEST(std::isfinite(r.bound));
+  BOOST_TEST(r.sigma1 >= r.sigma2);
+  BOOST_TEST(r.sigma2 >= 0.0);
+  BOOST_TEST(r.sigma1 > 0.0);
+  BOOST_TEST(r.bound == guide_bound(m, n, r.sigma1));
+  check_triplet(values, m, n, r);
+  check_sign(r);
+
+  const double tol = guide_bound(m, n, r.sigma1);
+  if (std::find(kSymmetric.begin(), kSymmetric.end(), name) != kSymmetric.end()) {
+    // Symmetric: sigma1 = max |lambda| (an independent algorithm: tridiagonalization + QL/QR).
+    BOOST_TEST(std::abs(r.sigma1 - max_abs_eigenvalue(values, n)) <= tol);
+  } else {
+    // Nonsymmetric: agree with dgesdd (divide and conquer on the bidiagonal), sigma1 and sigma2.
+    const auto s = gesvd_values(values, m, n);
+    BOOST_TEST(std::abs(r.sigma1 - s[0]) <= tol);
+    BOOST_TEST(std::abs(r.sigma2 - s[1]) <= tol);
+  }
+  if (name == "n3c4-b4") {
+    // The top singular value is repeated five times (README): sigma1 == sigma2 within the bound.
+    BOOST_TEST(r.sigma1 - r.sigma2 <= r.bound);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(suitesparse_matrices) {
+  // (A loop rather than BOOST_DATA_TEST_CASE: GCC 12 warns (-Wrestrict, a false positive) inside
+  // Boost 1.74's data test case name generation.)
+  for (const auto& name : kMatrixNames) BOOST_TEST_CONTEXT(name) {
+      check_suitesparse(name);
+    }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace
+}  // namespace specbench
