@@ -21,7 +21,8 @@ constexpr int kExitFailure = 1;
 constexpr int kExitBadInput = 2;
 
 std::string pad(std::string s, std::size_t width) {
-  if (s.size() < width) s.append(width - s.size(), ' ');
+  // At least two spaces, so a long value never runs into the next column.
+  s.append(s.size() + 2 <= width ? width - s.size() : 2, ' ');
   return s;
 }
 
