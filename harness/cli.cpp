@@ -148,24 +148,14 @@ struct ReferenceArgs {
 int cmd_reference(const ReferenceArgs& args) {
   const MatrixSpec spec = parse_matrix_spec(args.matrix);
   const Problem p = make_problem(spec, make_matrix(spec), parse_precision(args.precision));
-  const double gap_ratio = p.ref.sigma1 > 0 ? p.ref.sigma2 / p.ref.sigma1 : 0.0;
+  nlohmann::json j = reference_to_json(p);
   if (args.format == "json") {
-    nlohmann::json j = {{"matrix", spec.text},       {"m", p.a64.rows()},
-                        {"n", p.a64.cols()},         {"precision", to_string(p.precision)},
-                        {"sigma1", p.ref.sigma1},    {"sigma2", p.ref.sigma2},
-                        {"bound", p.ref.bound},      {"gap_ratio", gap_ratio},
-                        {"method", p.ref.method},    {"time_s", p.ref_time_s},
-                        {"provenance", provenance()}};
+    j["provenance"] = provenance();
     std::cout << j.dump(2) << "\n";
   } else {
-    std::cout << pad("matrix", 11) << spec.text << " (" << p.a64.rows() << " x " << p.a64.cols()
-              << ", " << to_string(p.precision) << ")\n"
-              << pad("sigma1", 11) << format_double(p.ref.sigma1) << "\n"
-              << pad("sigma2", 11) << format_double(p.ref.sigma2) << "\n"
-              << pad("bound", 11) << format_double(p.ref.bound) << "\n"
-              << pad("gap_ratio", 11) << format_double(gap_ratio) << "\n"
-              << pad("method", 11) << p.ref.method << "\n"
-              << pad("time_s", 11) << format_double(p.ref_time_s) << "\n";
+    for (const auto& [key, value] : j.items())
+      std::cout << pad(key, 19) << (value.is_string() ? value.get<std::string>() : value.dump())
+                << "\n";
   }
   return 0;
 }

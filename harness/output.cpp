@@ -124,4 +124,22 @@ void write_file_atomic(const std::filesystem::path& path, const std::string& con
   std::filesystem::rename(tmp, path);
 }
 
+nlohmann::json reference_to_json(const Problem& p) {
+  const Reference& r = p.ref;
+  return {{"matrix", p.spec.text},
+          {"m", p.a64.rows()},
+          {"n", p.a64.cols()},
+          {"precision", std::string(to_string(p.precision))},
+          {"sigma1", r.sigma1_text},
+          {"sigma2", r.sigma2},
+          {"bound", r.bound},
+          {"digits", r.digits},
+          {"gap_ratio", r.sigma1 > 0 ? r.sigma2 / r.sigma1 : 0.0},
+          {"cluster_size", r.cluster_size},
+          {"method", r.method},
+          {"lanczos_steps", r.lanczos_steps},
+          {"refine_iterations", r.refine_iterations},
+          {"time_s", p.ref_time_s}};
+}
+
 }  // namespace specbench

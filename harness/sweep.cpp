@@ -344,17 +344,12 @@ SweepSummary run_sweep(const SweepPlan& plan, const SweepOptions& options) {
     std::string problem_error;
     try {
       problem = make_problem(spec, make_matrix(spec), precision);
-      meta["references"].push_back({{"matrix", spec.text},
-                                    {"precision", to_string(precision)},
-                                    {"sigma1", problem->ref.sigma1},
-                                    {"sigma2", problem->ref.sigma2},
-                                    {"bound", problem->ref.bound},
-                                    {"method", problem->ref.method},
-                                    {"time_s", problem->ref_time_s}});
+      meta["references"].push_back(reference_to_json(*problem));
       if (!options.quiet)
         std::cerr << "matrix " << spec.text << " (" << problem->a64.rows() << " x "
                   << problem->a64.cols() << ", " << to_string(precision)
-                  << "): reference sigma1 = " << format_double(problem->ref.sigma1) << " in "
+                  << "): reference sigma1 = " << problem->ref.sigma1_text << " +- "
+                  << format_double(problem->ref.bound) << " in "
                   << format_seconds(problem->ref_time_s) << "\n";
     } catch (const std::exception& e) {
       problem_error = e.what();

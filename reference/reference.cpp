@@ -1,18 +1,19 @@
 /// \file
-/// The LAPACK reference: sigma1, sigma2 and the top singular vectors of a dense double matrix.
+/// The certified reference: sigma1 to 30+ digits with a rigorous bound, sigma2, u1 and v1.
 ///
-/// Driver: LAPACKE_dgesdd with JOBZ = 'S' (thin U and V^T), falling back to LAPACKE_dgesvd with
-/// JOBU = JOBVT = 'S' in the rare case that divide and conquer reports non-convergence (INFO > 0).
-/// Both reduce A to bidiagonal form by the same backward-stable Householder reduction, so the
-/// singular values carry the same error bound (LAPACK Users' Guide, Sec. 4.9); dgesdd is the
-/// fastest driver that returns vectors. dgesvdx (bisection + inverse iteration for only the two
-/// requested triplets) would be cheaper in principle, but with the OpenBLAS LAPACK we link it
-/// failed (INFO = 11) or corrupted the heap on an exactly rank-one 6 x 5 matrix: a reference has
-/// to be robust before it is fast. The full thin SVD costs O(m n min(m, n)), the same order as the
-/// bidiagonalization that every driver pays.
+/// Pipeline (each step documented where it is implemented):
+///  1. LAPACK singular values only, LAPACKE_dgesdd with JOBZ = 'N' (dgesvd if it reports
+///     non-convergence): sigma1 and sigma2 to p(m, n) eps sigma1 (LAPACK Users' Guide, Sec. 4.9),
+///     at the cost of the bidiagonalization that any SVD pays. dgesvdx, which would compute just
+///     the top two triplets, was tried and rejected: with the OpenBLAS LAPACK it failed
+///     (INFO = 11) or corrupted the heap on an exactly rank-one 6 x 5 matrix.
+///  2. The top triplet in double by Lanczos bidiagonalization (lanczos_top.hpp).
+///  3. High-precision refinement and a Kato-Temple certificate (certify.hpp), with certified
+///     products (accurate.hpp) and cpp_bin_float_50 vector arithmetic.
+/// A matrix whose entries are far from 1 in magnitude is scaled by an exact power of two first.
 ///
 /// No I/O, timing or printing here; bad input throws std::invalid_argument, a failure of the
-/// library call throws std::runtime_error.
+/// library call or of the refinement throws std::runtime_error.
 
 #include "reference/reference.hpp"
 
@@ -29,98 +30,152 @@
 #include <string>
 #include <vector>
 
+#include "reference/certify.hpp"
+#include "reference/lanczos_top.hpp"
+
 namespace specbench {
 namespace {
 
-std::string format(double x) {
-  std::ostringstream out;
-  out << std::setprecision(3) << x;
-  return out.str();
-}
+using reference_detail::HighPrecision;
 
 [[noreturn]] void fail_argument(const std::string& what) {
   throw std::invalid_argument("compute_reference: " + what);
 }
 
-[[noreturn]] void fail_lapack(const std::string& what) {
-  throw std::runtime_error("compute_reference: LAPACK " + what);
+[[noreturn]] void fail(const std::string& what) {
+  throw std::runtime_error("compute_reference: " + what);
+}
+
+/// All singular values, decreasing: dgesdd without vectors, dgesvd if dgesdd does not converge.
+std::vector<double> singular_values(const double* a, std::int64_t m, std::int64_t n,
+                                    std::string& driver) {
+  const auto k = std::size_t(std::min(m, n));
+  std::vector<double> s(k), work(a, a + std::size_t(m) * std::size_t(n));
+  double dummy = 0;
+  driver = "lapack-dgesdd";
+  lapack_int info = LAPACKE_dgesdd(LAPACK_COL_MAJOR, 'N', lapack_int(m), lapack_int(n), work.data(),
+                                   lapack_int(m), s.data(), &dummy, 1, &dummy, 1);
+  if (info > 0) {
+    driver = "lapack-dgesvd";
+    work.assign(a, a + std::size_t(m) * std::size_t(n));
+    std::vector<double> superb(k);
+    info = LAPACKE_dgesvd(LAPACK_COL_MAJOR, 'N', 'N', lapack_int(m), lapack_int(n), work.data(),
+                          lapack_int(m), s.data(), &dummy, 1, &dummy, 1, superb.data());
+  }
+  if (info != 0) fail("LAPACK " + driver + " failed with info = " + std::to_string(info));
+  return s;
+}
+
+/// 45 significant digits in scientific notation (cpp_bin_float_50 holds 50).
+std::string to_text(const HighPrecision& x) {
+  std::ostringstream out;
+  out << std::scientific << std::setprecision(44) << x;
+  return out.str();
 }
 
 }  // namespace
 
-/// \f$ \sigma_1 = \|A\|_2 \f$ is returned as a value plus an absolute error bound,
-/// \f$ |\hat\sigma_1 - \sigma_1| \le \mathrm{bound} \f$. Metrics compare an estimate with the
-/// interval \f$ [\hat\sigma_1 - \mathrm{bound}, \hat\sigma_1 + \mathrm{bound}] \f$, never with the
-/// bare value, so a multiprecision reference (a later issue) can replace this one by returning a
-/// tighter, certified bound without changing any caller: value + bound is the stable interface.
-///
-/// The bound here is the LAPACK Users' Guide (Sec. 4.9) bound for the singular values computed by
-/// a backward-stable SVD, \f$ |\hat\sigma_i - \sigma_i| \le p(m, n)\, \varepsilon\, \sigma_1 \f$,
-/// with \f$ p(m, n) = \max(m, n) \f$: the conventional modest growth function (the Guide's p is
-/// "a modestly growing function of m and n"; in practice the error is far smaller). It is not
-/// certified; the multiprecision reference will replace it with a certified one. We take
-/// \f$ \varepsilon = 2^{-52} \f$ (DBL_EPSILON), twice LAPACK's dlamch('E') = 2^{-53}: conservative.
-///
-/// Sign convention: the largest-magnitude component of v1 is positive (the first one on a tie), and
-/// u1 is flipped with it, so results do not depend on the signs LAPACK happens to produce.
-Reference compute_reference(const double* a, std::int64_t m, std::int64_t n) {
+/// Sign convention: the largest-magnitude component of v1 is positive (the first one on a tie),
+/// and u1 is flipped with it, so results do not depend on the signs an algorithm produces.
+Reference compute_reference(const double* a_in, std::int64_t m, std::int64_t n) {
   // ---- validate before any work ----
   if (m < 1 || n < 1)
     fail_argument("matrix must be at least 1 x 1, got " + std::to_string(m) + " x " +
                   std::to_string(n));
-  constexpr std::int64_t kMaxLapackInt = std::numeric_limits<lapack_int>::max();
-  if (m > kMaxLapackInt || n > kMaxLapackInt)
+  constexpr std::int64_t kMaxInt = std::numeric_limits<int>::max();
+  if (m > kMaxInt || n > kMaxInt)
     fail_argument("dimensions " + std::to_string(m) + " x " + std::to_string(n) +
                   " exceed the LAPACK index range");
-  if (a == nullptr) fail_argument("matrix data is null");
-  bool zero = true;
+  if (a_in == nullptr) fail_argument("matrix data is null");
+  double amax = 0;
   for (std::int64_t j = 0; j < n; ++j) {
     for (std::int64_t i = 0; i < m; ++i) {
-      const double x = a[i + j * m];
+      const double x = a_in[i + j * m];
       if (!std::isfinite(x))
         fail_argument("matrix has a NaN or Inf entry at (" + std::to_string(i + 1) + ", " +
                       std::to_string(j + 1) + ")");
-      if (x != 0) zero = false;
+      amax = std::max(amax, std::abs(x));
     }
   }
 
   const auto mu = std::size_t(m), nu = std::size_t(n);
   Reference r;
-  r.method = "exact-zero";
   r.u1.assign(mu, 0.0);
   r.v1.assign(nu, 0.0);
-  if (zero) {  // every vector is singular; return e_1, e_1 and an exact 0 (no LAPACK call)
+  if (amax == 0) {  // every vector is singular; e_1, e_1 and an exact 0 (no LAPACK call)
+    r.method = "exact-zero";
+    r.sigma1_text = to_text(HighPrecision(0));
+    r.digits = 40;
     r.u1[0] = 1;
     r.v1[0] = 1;
     return r;
   }
 
-  // ---- thin SVD by dgesdd (dgesvd if it does not converge); both overwrite their copy of A ----
-  const std::int64_t k = std::min(m, n);
-  const auto ku = std::size_t(k);
-  std::vector<double> s(ku), u(mu * ku), vt(ku * nu);
-  auto svd = [&](bool divide_and_conquer) {
-    std::vector<double> work(a, a + mu * nu);
-    if (divide_and_conquer)
-      return LAPACKE_dgesdd(LAPACK_COL_MAJOR, 'S', lapack_int(m), lapack_int(n), work.data(),
-                            lapack_int(m), s.data(), u.data(), lapack_int(m), vt.data(),
-                            lapack_int(k));
-    std::vector<double> superb(ku);
-    return LAPACKE_dgesvd(LAPACK_COL_MAJOR, 'S', 'S', lapack_int(m), lapack_int(n), work.data(),
-                          lapack_int(m), s.data(), u.data(), lapack_int(m), vt.data(),
-                          lapack_int(k), superb.data());
-  };
-  lapack_int info = svd(true);
-  r.method = "lapack-dgesdd";
-  if (info > 0) {
-    info = svd(false);
-    r.method = "lapack-dgesvd";
+  // ---- scale by 2^-e (exact) so that the largest entry is in [1, 2): no overflow in sums of
+  // products, and no underflow in the error-free transformations unless entries span 300
+  // orders of magnitude. Singular values and bounds scale back exactly. ----
+  const int e = std::ilogb(amax);
+  std::vector<double> scaled;
+  const double* a = a_in;
+  if (e != 0) {
+    scaled.assign(a_in, a_in + mu * nu);
+    for (auto& x : scaled) x = std::ldexp(x, -e);
+    a = scaled.data();
   }
-  if (info != 0) fail_lapack(r.method + " failed with info = " + std::to_string(info));
-  r.sigma1 = s[0];
-  r.sigma2 = k >= 2 ? s[1] : 0.0;
-  std::copy(u.begin(), u.begin() + std::ptrdiff_t(mu), r.u1.begin());
-  for (std::size_t j = 0; j < nu; ++j) r.v1[j] = vt[j * ku];  // row 1 of V^T
+
+  // ---- 1. LAPACK singular values ----
+  std::string driver;
+  const std::vector<double> s = singular_values(a, m, n, driver);
+  constexpr double eps = std::numeric_limits<double>::epsilon();
+  // LAPACK's own a-priori bound, p(m, n) eps ||A|| with p = max(m, n) (Users' Guide Sec. 4.9)
+  const double lapack_error = double(std::max(m, n)) * eps * s[0];
+  const double sigma2 = s.size() > 1 ? s[1] : 0.0;
+  const double g = sigma2 + lapack_error;  // upper bound on sigma2 for Kato-Temple
+  r.cluster_size = int(
+      std::count_if(s.begin(), s.end(), [&](double x) { return x >= s[0] - 2 * lapack_error; }));
+
+  // ---- 2. double top triplet; 3. refinement and certificate ----
+  const auto start = reference_detail::lanczos_top_triplet(a, m, n, s[0]);
+  std::vector<double> at(mu * nu);
+  for (std::size_t j = 0; j < nu; ++j)
+    for (std::size_t i = 0; i < mu; ++i) at[j + i * nu] = a[i + j * mu];
+  const auto c = reference_detail::refine_and_certify(a, at.data(), m, n, start.ritz_v,
+                                                      start.ritz_count, start.sigma, g);
+
+  // The certified value must be LAPACK's sigma1: a Rayleigh quotient below it by more than
+  // LAPACK's error bound belongs to another singular value (a start vector orthogonal to v1).
+  const double rho = static_cast<double>(c.sigma);
+  if (!(rho >= s[0] - 2 * lapack_error - c.bound))
+    fail("refinement converged to " + to_text(c.sigma) + ", not to LAPACK's sigma1 = " +
+         std::to_string(s[0]) + " (within " + std::to_string(lapack_error) + ")");
+
+  const HighPrecision sigma = ldexp(c.sigma, e);
+  r.sigma1 = static_cast<double>(sigma);
+  r.sigma1_lo = static_cast<double>(sigma - HighPrecision(r.sigma1));
+  r.sigma1_text = to_text(sigma);
+  r.sigma2 = std::ldexp(sigma2, e);
+  // The bound covers the text, not only the binary value: add the text's rounding error.
+  const double text_error = static_cast<double>(abs(HighPrecision(r.sigma1_text) - sigma));
+  r.bound = std::ldexp(c.bound, e) + text_error * (1 + 1e-10);
+  r.digits = r.bound > 0 ? std::min(40, int(std::floor(-std::log10(r.bound / r.sigma1)))) : 40;
+  r.method = driver + "+lanczos+refine+" + (c.kato_temple ? "kato-temple" : "residual");
+  r.lanczos_steps = start.steps;
+  r.refine_iterations = c.iterations;
+
+  // Unit vectors rounded to double: (hi + lo) / ||hi + lo||.
+  auto unit = [](const std::vector<double>& hi, const std::vector<double>& lo,
+                 std::vector<double>& out) {
+    HighPrecision sum = 0;
+    for (std::size_t i = 0; i < hi.size(); ++i) {
+      const HighPrecision x = HighPrecision(hi[i]) + lo[i];
+      sum += x * x;
+    }
+    const HighPrecision inv = 1 / sqrt(sum);
+    for (std::size_t i = 0; i < hi.size(); ++i)
+      out[i] = static_cast<double>((HighPrecision(hi[i]) + lo[i]) * inv);
+  };
+  unit(c.u_hi, c.u_lo, r.u1);
+  unit(c.v_hi, c.v_lo, r.v1);
 
   // ---- sign convention ----
   const auto big = std::size_t(cblas_idamax(int(n), r.v1.data(), 1));
@@ -128,31 +183,6 @@ Reference compute_reference(const double* a, std::int64_t m, std::int64_t n) {
     for (auto& x : r.v1) x = -x;
     for (auto& x : r.u1) x = -x;
   }
-
-  // ---- error bound (see the function comment) ----
-  constexpr double kEps = std::numeric_limits<double>::epsilon();
-  r.bound = double(std::max(m, n)) * kEps * r.sigma1;
-
-  // ---- safety net: a LAPACK driver returning info = 0 with wrong vectors is not unheard of
-  // (Reference-LAPACK issue #414, for dgesvdx), so check the triplet with two gemv (O(mn),
-  // negligible next to the SVD). A correct triplet has residuals of order p(m, n) eps sigma1; 1e3
-  // times the bound catches garbage only.
-  const bool finite =
-      std::isfinite(r.sigma1) && std::isfinite(r.sigma2) && r.sigma1 >= r.sigma2 && r.sigma2 >= 0;
-  if (!finite) fail_lapack(r.method + " returned invalid singular values");
-  std::vector<double> av(r.u1), atu(r.v1);
-  // av = A v1 - sigma1 u1; atu = A^T u1 - sigma1 v1
-  cblas_dgemv(CblasColMajor, CblasNoTrans, int(m), int(n), 1.0, a, int(m), r.v1.data(), 1,
-              -r.sigma1, av.data(), 1);
-  cblas_dgemv(CblasColMajor, CblasTrans, int(m), int(n), 1.0, a, int(m), r.u1.data(), 1, -r.sigma1,
-              atu.data(), 1);
-  const double residual =
-      std::max(cblas_dnrm2(int(m), av.data(), 1), cblas_dnrm2(int(n), atu.data(), 1));
-  const double unit_error = std::max(std::abs(cblas_dnrm2(int(m), r.u1.data(), 1) - 1),
-                                     std::abs(cblas_dnrm2(int(n), r.v1.data(), 1) - 1));
-  if (!(residual <= 1e3 * r.bound) || !(unit_error <= 1e3 * double(std::max(m, n)) * kEps))
-    fail_lapack(r.method + " returned an inaccurate singular triplet (residual " +
-                format(residual) + ", sigma1 " + format(r.sigma1) + ")");
   return r;
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 /// \file
-/// The reference top singular triplet of a dense double matrix. reference/ knows LAPACK (and,
-/// later, multiprecision) only: it never includes algorithms/ or harness/.
+/// The certified reference top singular triplet of a dense double matrix. reference/ knows
+/// LAPACK and Boost.Multiprecision only: it never includes algorithms/ or harness/.
 
 #include <cstdint>
 #include <string>
@@ -9,19 +9,26 @@
 
 namespace specbench {
 
-/// sigma1 as a value plus a certified absolute error bound, so that a high-precision reference
-/// can later replace the LAPACK one without changing its users.
+/// sigma1 as a high-precision value plus a certified absolute error bound.
 struct Reference {
-  double sigma1 = 0;       ///< largest singular value
-  double sigma2 = 0;       ///< second largest (0 if min(m, n) == 1)
-  double bound = 0;        ///< |sigma1_computed - sigma1_exact| <= bound
-  std::vector<double> u1;  ///< unit left singular vector (m); e_1 for the zero matrix
-  std::vector<double> v1;  ///< unit right singular vector (n); e_1 for the zero matrix
-  std::string method;      ///< "lapack-dgesdd", "lapack-dgesvd" (fallback) or "exact-zero"
+  double sigma1 = 0;        ///< sigma1 rounded to double
+  double sigma1_lo = 0;     ///< sigma1 - sigma1 (double), so that sigma1 + sigma1_lo has ~32 digits
+  std::string sigma1_text;  ///< the high-precision value, 45 significant digits (scientific)
+  double sigma2 = 0;        ///< second largest singular value (LAPACK; 0 if min(m, n) == 1)
+  double bound = 0;         ///< certified: |sigma1_exact - sigma1_text| <= bound
+  int digits = 0;           ///< certified correct significant digits, floor(-log10(bound / sigma1))
+  int cluster_size = 1;     ///< singular values within the LAPACK error of sigma1 (LAPACK values)
+  std::vector<double> u1;   ///< unit left singular vector (m), rounded to double; e_1 for zero
+  std::vector<double> v1;   ///< unit right singular vector (n), rounded to double; e_1 for zero
+  std::string
+      method;  ///< how it was computed and certified, e.g. "lapack-dgesdd+refine+kato-temple"
+  int lanczos_steps = 0;      ///< double Lanczos steps for the starting triplet
+  int refine_iterations = 0;  ///< high-precision refinement steps
 };
 
-/// Top singular triplet and sigma2 of the m x n column-major matrix `a` (leading dimension m).
-/// Throws std::invalid_argument for an empty matrix or non-finite entries.
+/// Top singular triplet, sigma2 and a certificate of the m x n column-major matrix `a`
+/// (leading dimension m). Throws std::invalid_argument for an empty matrix or non-finite
+/// entries, std::runtime_error if LAPACK or the refinement fails.
 Reference compute_reference(const double* a, std::int64_t m, std::int64_t n);
 
 }  // namespace specbench

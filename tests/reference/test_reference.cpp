@@ -1,11 +1,13 @@
-// Tests of the LAPACK reference (reference/reference.cpp): closed forms, cross-checks against
-// LAPACKE_dgesdd and LAPACKE_dsyev, the sign convention, error paths, and the twelve SuiteSparse
-// matrices of /work/shared/matrices.
+// Tests of the certified reference (reference/): closed forms to 30+ digits computed in the same
+// multiprecision type, certified intervals that contain the truth and are not vacuous, a matrix
+// on which LAPACK is off in the last digits and the reference is not, the sign convention, error
+// paths, scaling, and the twelve SuiteSparse matrices of ../shared/matrices.
 
 #include <cblas.h>
 #include <lapacke.h>
 
 #include <algorithm>
+#include <boost/math/constants/constants.hpp>
 #include <boost/test/unit_test.hpp>
 #include <cmath>
 #include <limits>
@@ -15,6 +17,7 @@
 
 #include "algorithms/random.hpp"
 #include "harness/mtx.hpp"
+#include "reference/certify.hpp"
 #include "reference/reference.hpp"
 
 namespace specbench {
@@ -22,7 +25,9 @@ namespace {
 
 constexpr double kEps = std::numeric_limits<double>::epsilon();
 
-/// The Users' Guide bound the reference reports: max(m, n) eps sigma1.
+using HP = reference_detail::HighPrecision;
+
+/// The Users' Guide bound of LAPACK's singular values: max(m, n) eps sigma1.
 double guide_bound(std::int64_t m, std::int64_t n, double sigma1) {
   return double(std::max(m, n)) * kEps * sigma1;
 }
@@ -92,21 +97,38 @@ void check_sign(const Reference& r) {
 
 BOOST_AUTO_TEST_SUITE(reference)
 
-BOOST_AUTO_TEST_CASE(diagonal_has_exact_singular_values_and_unit_vectors) {
-  // 5 x 4, diag(7, -3, 2, 0.5): sigma1 = 7, sigma2 = 3, u1 = e1, v1 = e1. The bidiagonalization
-  // of a diagonal matrix is exact and the SVD of it converges to a few ulps.
+/// The reference's high-precision value (its 45-digit text, parsed in HP).
+HP value_of(const Reference& r) {
+  return HP(r.sigma1_text);
+}
+
+/// The certified interval contains `exact`, and the bound reaches `digits` correct digits.
+void check_certified(const Reference& r, const HP& exact, int digits) {
+  const double err = static_cast<double>(abs(value_of(r) - exact));
+  BOOST_TEST(err <= r.bound, "|sigma1 - exact| = " << err << " > bound " << r.bound);
+  BOOST_TEST(r.bound <= std::pow(10.0, -digits) * static_cast<double>(exact),
+             "bound " << r.bound << " for sigma1 = " << r.sigma1_text);
+  BOOST_TEST(r.digits >= digits);
+  // The text has at least 34 significant digits; the doubles are its rounding.
+  BOOST_TEST(r.sigma1_text.size() >= 35u);
+  BOOST_TEST(std::abs(static_cast<double>(value_of(r) - HP(r.sigma1)) - r.sigma1_lo) <=
+             1e-30 * r.sigma1);
+}
+
+BOOST_AUTO_TEST_CASE(diagonal_is_certified_to_30_digits) {
+  // 5 x 4, diag(7, -3, 2, 0.5): sigma1 = 7, sigma2 = 3, u1 = e1, v1 = e1. Gap ratio 3/7 <= 0.9,
+  // so the promise applies: relative bound <= 1e-28, and we ask for 30 digits.
   const std::int64_t m = 5, n = 4;
   std::vector<double> a(std::size_t(m * n), 0.0);
   const double d[] = {7, -3, 2, 0.5};
   for (std::int64_t j = 0; j < n; ++j) a[std::size_t(j + j * m)] = d[j];
   const Reference r = compute_reference(a.data(), m, n);
-  BOOST_TEST(r.method == "lapack-dgesdd");
-  BOOST_TEST(std::abs(r.sigma1 - 7) <= 4 * kEps * 7);
-  BOOST_TEST(std::abs(r.sigma2 - 3) <= 4 * kEps * 7);
-  for (std::int64_t i = 0; i < m; ++i) BOOST_TEST(std::abs(r.u1[i] - (i == 0)) <= 4 * kEps);
-  for (std::int64_t j = 0; j < n; ++j) BOOST_TEST(std::abs(r.v1[j] - (j == 0)) <= 4 * kEps);
-  BOOST_TEST(r.bound == guide_bound(m, n, r.sigma1));
+  check_certified(r, HP(7), 30);
+  BOOST_TEST(std::abs(r.sigma2 - 3) <= guide_bound(m, n, 7));
+  BOOST_TEST(r.method.find("kato-temple") != std::string::npos, r.method);
+  BOOST_TEST(r.cluster_size == 1);
   check_triplet(a, m, n, r);
+  check_sign(r);
 }
 
 BOOST_AUTO_TEST_CASE(negative_dominant_diagonal_entry_flips_u1_not_v1) {
@@ -117,51 +139,97 @@ BOOST_AUTO_TEST_CASE(negative_dominant_diagonal_entry_flips_u1_not_v1) {
   a[4] = -9;
   a[8] = 4;
   const Reference r = compute_reference(a.data(), n, n);
-  BOOST_TEST(std::abs(r.sigma1 - 9) <= 4 * kEps * 9);
-  BOOST_TEST(std::abs(r.sigma2 - 4) <= 4 * kEps * 9);
+  check_certified(r, HP(9), 30);
   BOOST_TEST(std::abs(r.v1[1] - 1) <= 4 * kEps);
   BOOST_TEST(std::abs(r.u1[1] + 1) <= 4 * kEps);
 }
 
 BOOST_AUTO_TEST_CASE(rank_one_integer_matrix) {
-  // A = x y^T with small integers: every entry is exact, sigma1 = ||x|| ||y|| = sqrt(91 * 40),
-  // u1 = x / ||x||, v1 = y / ||y|| (up to the sign convention), sigma2 = 0.
+  // A = x y^T with small integers: every entry is exact, sigma1 = ||x|| ||y|| = sqrt(91 * 40)
+  // (in HP), sigma2 = 0: the largest possible gap.
   const std::vector<double> x = {1, 2, 3, 4, 5, -6}, y = {2, -1, 5, 3, 1};
   const std::int64_t m = 6, n = 5;
   std::vector<double> a(static_cast<std::size_t>(m * n));
   for (std::int64_t j = 0; j < n; ++j)
     for (std::int64_t i = 0; i < m; ++i) a[std::size_t(i + j * m)] = x[i] * y[j];
   const Reference r = compute_reference(a.data(), m, n);
-  const double exact = std::sqrt(91.0 * 40.0);
-  // "a few ulps": the Householder reduction of a 6 x 5 matrix rounds a handful of times per entry.
-  BOOST_TEST(std::abs(r.sigma1 - exact) <= 8 * kEps * exact);
-  BOOST_TEST(r.sigma2 <= r.bound);  // exactly 0 in exact arithmetic
-  BOOST_TEST(r.sigma2 >= 0);
+  check_certified(r, sqrt(HP(91 * 40)), 30);
+  // LAPACK's sigma2 of an exactly rank-one matrix is rounding noise.
+  BOOST_TEST(r.sigma2 <= guide_bound(m, n, r.sigma1));
   // y's largest-magnitude component (5) is positive, so v1 = +y/||y|| and u1 = +x/||x||.
   for (std::int64_t j = 0; j < n; ++j)
-    BOOST_TEST(std::abs(r.v1[j] - y[j] / std::sqrt(40.0)) <= 8 * kEps);
+    BOOST_TEST(std::abs(r.v1[j] - y[j] / std::sqrt(40.0)) <= 4 * kEps);
   for (std::int64_t i = 0; i < m; ++i)
-    BOOST_TEST(std::abs(r.u1[i] - x[i] / std::sqrt(91.0)) <= 8 * kEps);
+    BOOST_TEST(std::abs(r.u1[i] - x[i] / std::sqrt(91.0)) <= 4 * kEps);
   check_triplet(a, m, n, r);
+}
+
+/// tridiag(-1, 2, -1), n x n: eigenvalues 2 - 2 cos(k pi / (n + 1)), so sigma1 = 2 + 2 cos(pi /
+/// (n + 1)) and sigma2 = 2 + 2 cos(2 pi / (n + 1)).
+std::vector<double> tridiagonal(std::int64_t n) {
+  std::vector<double> a(std::size_t(n * n), 0.0);
+  for (std::int64_t i = 0; i < n; ++i) {
+    a[std::size_t(i + i * n)] = 2;
+    if (i + 1 < n) a[std::size_t(i + 1 + i * n)] = a[std::size_t(i + (i + 1) * n)] = -1;
+  }
+  return a;
+}
+HP tridiagonal_sigma1(std::int64_t n) {
+  return 2 + 2 * cos(boost::math::constants::pi<HP>() / (n + 1));
+}
+
+BOOST_AUTO_TEST_CASE(tridiagonal_closed_form) {
+  // Gap ratio (1 + cos(2 pi/(n+1))) / (1 + cos(pi/(n+1))): 0.96 for n = 10, 0.9997 for n = 200.
+  // 30 digits are promised for gap ratios <= 0.99 only; beyond, the bound must still contain the
+  // truth.
+  for (const std::int64_t n : {3, 10, 40, 200}) {
+    BOOST_TEST_CONTEXT("n = " << n) {
+      const auto a = tridiagonal(n);
+      const Reference r = compute_reference(a.data(), n, n);
+      const HP exact = tridiagonal_sigma1(n);
+      const double ratio = r.sigma2 / r.sigma1;
+      check_certified(r, exact, ratio <= 0.99 ? 30 : 16);
+      BOOST_TEST_MESSAGE("tridiag n = " << n << ": gap ratio " << ratio << ", " << r.digits
+                                        << " digits, bound " << r.bound);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(lapack_is_off_in_the_last_digits_and_the_reference_is_not) {
+  // LAPACK's sigma1 carries an error of up to p(m, n) eps sigma1; the reference's is certified
+  // far below. Over several sizes of the tridiagonal matrix, LAPACK's double is not the double
+  // nearest to the closed form at least once, while the reference's always is, and its
+  // high-precision value is within its bound.
+  int lapack_off = 0;
+  for (const std::int64_t n : {50, 64, 100, 128, 150, 256}) {
+    const auto a = tridiagonal(n);
+    const HP exact = tridiagonal_sigma1(n);
+    const double nearest = static_cast<double>(exact);
+    const double lapack = gesvd_values(a, n, n)[0];
+    if (lapack != nearest) ++lapack_off;
+    const Reference r = compute_reference(a.data(), n, n);
+    BOOST_TEST(r.sigma1 == nearest, "n = " << n);
+    BOOST_TEST(static_cast<double>(abs(value_of(r) - exact)) <= r.bound);
+    BOOST_TEST_MESSAGE("n = " << n << ": LAPACK off by "
+                              << static_cast<double>(abs(HP(lapack) - exact) / exact)
+                              << " relative, reference by "
+                              << static_cast<double>(abs(value_of(r) - exact) / exact));
+  }
+  BOOST_TEST(lapack_off >= 1);
 }
 
 BOOST_AUTO_TEST_CASE(one_by_one_and_vectors) {
   const double minus_three = -3;
   const Reference r = compute_reference(&minus_three, 1, 1);
-  BOOST_TEST(r.sigma1 == 3.0);
+  check_certified(r, HP(3), 30);
   BOOST_TEST(r.sigma2 == 0.0);
-  BOOST_TEST(r.v1 == std::vector<double>{1.0});
-  BOOST_TEST(r.u1 == std::vector<double>{-1.0});
-  BOOST_TEST(r.bound == 3 * kEps);
-
-  // A column (m x 1) and a row (1 x n): sigma1 = ||x|| = 5 (3-4-5 with a zero), sigma2 = 0.
-  const std::vector<double> x = {3, 0, -4};
+  BOOST_TEST(r.v1[0] == 1.0);
+  BOOST_TEST(r.u1[0] == -1.0);
+  // A column and a row: sigma1 = the 2-norm, exactly sqrt(1 + 4 + 4) = 3.
+  const std::vector<double> col = {1, -2, 2};
   for (const auto& [m, n] : {std::pair<std::int64_t, std::int64_t>{3, 1}, {1, 3}}) {
-    const Reference v = compute_reference(x.data(), m, n);
-    BOOST_TEST(std::abs(v.sigma1 - 5) <= 4 * kEps * 5);
-    BOOST_TEST(v.sigma2 == 0.0);
-    check_triplet(x, m, n, v);
-    check_sign(v);
+    const Reference c = compute_reference(col.data(), m, n);
+    check_certified(c, HP(3), 30);
   }
 }
 
@@ -176,7 +244,7 @@ BOOST_AUTO_TEST_CASE(zero_matrix_is_exact_without_nan) {
   BOOST_TEST(r.method == "exact-zero");
 }
 
-BOOST_AUTO_TEST_CASE(random_tall_wide_square_agree_with_gesvd_values) {
+BOOST_AUTO_TEST_CASE(random_matrices_are_certified_and_agree_with_lapack) {
   const std::pair<std::int64_t, std::int64_t> shapes[] = {{60, 25}, {25, 60}, {40, 40},
                                                           {200, 3}, {2, 150}, {2, 2}};
   std::uint64_t seed = 11;
@@ -184,12 +252,13 @@ BOOST_AUTO_TEST_CASE(random_tall_wide_square_agree_with_gesvd_values) {
     BOOST_TEST_CONTEXT(m << " x " << n) {
       const auto a = gaussian(m, n, seed++);
       const Reference r = compute_reference(a.data(), m, n);
-      const auto s = gesvd_values(a, m, n);  // values only: dqds, not divide and conquer
-      // Both drivers are backward stable: each is within max(m, n) eps sigma1 of the truth
-      // (Users' Guide Sec. 4.9); in practice they agree far better than the bound.
-      BOOST_TEST(std::abs(r.sigma1 - s[0]) <= guide_bound(m, n, s[0]));
+      const auto s = gesvd_values(a, m, n);
+      // LAPACK is within max(m, n) eps sigma1 of the truth (Users' Guide Sec. 4.9), and the
+      // certified interval holds the truth.
+      BOOST_TEST(std::abs(r.sigma1 - s[0]) <= guide_bound(m, n, s[0]) + r.bound);
       BOOST_TEST(std::abs(r.sigma2 - s[1]) <= guide_bound(m, n, s[0]));
-      BOOST_TEST(r.bound == guide_bound(m, n, r.sigma1));
+      if (r.sigma2 / r.sigma1 <= 0.9) BOOST_TEST(r.bound <= 1e-28 * r.sigma1);
+      BOOST_TEST(r.digits >= 20, r.digits);
       check_triplet(a, m, n, r);
       check_sign(r);
     }
@@ -197,7 +266,7 @@ BOOST_AUTO_TEST_CASE(random_tall_wide_square_agree_with_gesvd_values) {
 }
 
 BOOST_AUTO_TEST_CASE(sign_convention_is_deterministic_under_negation) {
-  // -A has the same v1 (the convention fixes its sign) and the negated u1.
+  // -A has the same v1 (the convention fixes its sign) and the negated u1, and the same digits.
   const std::int64_t m = 30, n = 20;
   auto a = gaussian(m, n, 5);
   const Reference r = compute_reference(a.data(), m, n);
@@ -205,12 +274,13 @@ BOOST_AUTO_TEST_CASE(sign_convention_is_deterministic_under_negation) {
   const Reference s = compute_reference(a.data(), m, n);
   check_sign(r);
   check_sign(s);
-  BOOST_TEST(std::abs(r.sigma1 - s.sigma1) <= r.bound);
+  BOOST_TEST(static_cast<double>(abs(value_of(r) - value_of(s))) <= r.bound + s.bound);
   for (std::int64_t j = 0; j < n; ++j) BOOST_TEST(std::abs(r.v1[j] - s.v1[j]) <= 1e3 * kEps);
   for (std::int64_t i = 0; i < m; ++i) BOOST_TEST(std::abs(r.u1[i] + s.u1[i]) <= 1e3 * kEps);
   // Repeated calls give bit-identical results.
   const Reference again = compute_reference(a.data(), m, n);
-  BOOST_TEST(again.sigma1 == s.sigma1);
+  BOOST_TEST(again.sigma1_text == s.sigma1_text);
+  BOOST_TEST(again.bound == s.bound);
   BOOST_TEST(again.v1 == s.v1);
 }
 
@@ -239,7 +309,7 @@ BOOST_AUTO_TEST_CASE(bad_input_is_rejected_before_work) {
 }
 
 BOOST_AUTO_TEST_CASE(huge_and_tiny_entries_are_scaled) {
-  // the drivers scale A into a safe range; singular values scale exactly with A (powers of two).
+  // The reference scales A by a power of two into a safe range; results scale back exactly.
   const std::int64_t m = 12, n = 9;
   const auto a = gaussian(m, n, 3);
   const Reference r = compute_reference(a.data(), m, n);
@@ -248,8 +318,10 @@ BOOST_AUTO_TEST_CASE(huge_and_tiny_entries_are_scaled) {
     for (auto& x : b) x *= scale;
     const Reference s = compute_reference(b.data(), m, n);
     BOOST_TEST(std::isfinite(s.sigma1));
-    BOOST_TEST(std::abs(s.sigma1 / scale - r.sigma1) <= 2 * r.bound);
-    BOOST_TEST(std::isfinite(s.bound));
+    // Scaling by a power of two is exact and the reference scales back exactly: same digits.
+    BOOST_TEST(static_cast<double>(abs(value_of(s) / scale - value_of(r))) <= 2 * r.bound);
+    // Only the decimal text's rounding (~1e-45 relative) differs between the two bounds.
+    BOOST_TEST(std::abs(s.bound / scale - r.bound) <= 1e-9 * r.bound);
   }
 }
 
@@ -268,26 +340,34 @@ void check_suitesparse(const std::string& name) {
   const Reference r = compute_reference(a.data(), m, n);
   BOOST_TEST(std::isfinite(r.sigma1));
   BOOST_TEST(std::isfinite(r.bound));
-  BOOST_TEST(r.sigma1 >= r.sigma2);
+  BOOST_TEST(r.sigma1 >= r.sigma2 - guide_bound(m, n, r.sigma1));  // equal within LAPACK's error
   BOOST_TEST(r.sigma2 >= 0.0);
   BOOST_TEST(r.sigma1 > 0.0);
-  BOOST_TEST(r.bound == guide_bound(m, n, r.sigma1));
+  // Certified, with the bound reported (the weakest bound is the number to watch).
+  BOOST_TEST(r.bound > 0.0);
+  BOOST_TEST(r.bound <= 1e-16 * r.sigma1);
+  BOOST_TEST_MESSAGE(name << ": sigma1 = " << r.sigma1_text << " +- " << r.bound << " (" << r.digits
+                          << " digits, gap ratio " << r.sigma2 / r.sigma1 << ", " << r.method
+                          << ")");
   check_triplet(values, m, n, r);
   check_sign(r);
 
   const double tol = guide_bound(m, n, r.sigma1);
   if (std::find(kSymmetric.begin(), kSymmetric.end(), name) != kSymmetric.end()) {
     // Symmetric: sigma1 = max |lambda| (an independent algorithm: tridiagonalization + QL/QR).
-    BOOST_TEST(std::abs(r.sigma1 - max_abs_eigenvalue(values, n)) <= tol);
+    BOOST_TEST(std::abs(r.sigma1 - max_abs_eigenvalue(values, n)) <= tol + r.bound);
   } else {
     // Nonsymmetric: agree with dgesdd (divide and conquer on the bidiagonal), sigma1 and sigma2.
     const auto s = gesvd_values(values, m, n);
-    BOOST_TEST(std::abs(r.sigma1 - s[0]) <= tol);
+    BOOST_TEST(std::abs(r.sigma1 - s[0]) <= tol + r.bound);
     BOOST_TEST(std::abs(r.sigma2 - s[1]) <= tol);
   }
   if (name == "n3c4-b4") {
-    // The top singular value is repeated five times (README): sigma1 == sigma2 within the bound.
-    BOOST_TEST(r.sigma1 - r.sigma2 <= r.bound);
+    // The top singular value is repeated five times (README): sigma1 == sigma2 within LAPACK's
+    // error, the cluster is seen, and Kato-Temple does not apply.
+    BOOST_TEST(r.sigma1 - r.sigma2 <= tol);
+    BOOST_TEST(r.cluster_size == 5);
+    BOOST_TEST(r.method.find("residual") != std::string::npos, r.method);
   }
 }
 

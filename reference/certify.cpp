@@ -1,0 +1,276 @@
+#include "reference/certify.hpp"
+
+#include <cmath>
+#include <limits>
+
+#include "reference/accurate.hpp"
+
+namespace specbench::reference_detail {
+namespace {
+
+using HP = HighPrecision;
+
+struct DDVector {
+  std::vector<double> hi, lo;
+};
+
+HP value(const AccurateVector& y, std::size_t i) {
+  return HP(y.y1[i]) + HP(y.y2[i]) + HP(y.y3[i]);
+}
+HP value(const DDVector& x, std::size_t i) {
+  return HP(x.hi[i]) + HP(x.lo[i]);
+}
+
+struct Plain {
+  const std::vector<double>& x;
+};
+HP value(const Plain& p, std::size_t i) {
+  return HP(p.x[i]);
+}
+
+struct HPVector {
+  const std::vector<HP>& x;
+};
+const HP& value(const HPVector& p, std::size_t i) {
+  return p.x[i];
+}
+
+/// x / ||x|| rounded to double-double (the result is a new, exactly known vector).
+template <class Vec>
+DDVector normalized(const Vec& x, std::size_t size, HP* norm = nullptr) {
+  std::vector<HP> vals(size);
+  HP sum = 0;
+  for (std::size_t i = 0; i < size; ++i) {
+    vals[i] = value(x, i);
+    sum += vals[i] * vals[i];
+  }
+  const HP root = sqrt(sum);
+  if (norm != nullptr) *norm = root;
+  const HP inv = 1 / root;
+  DDVector out{std::vector<double>(size), std::vector<double>(size)};
+  for (std::size_t i = 0; i < size; ++i) {
+    const HP q = vals[i] * inv;
+    out.hi[i] = static_cast<double>(q);
+    out.lo[i] = static_cast<double>(q - HP(out.hi[i]));
+  }
+  return out;
+}
+
+/// The certificate of the pair (u, v) given y ~ A v and z ~ A^T u with their error bounds.
+Certificate certify(const DDVector& u, const DDVector& v, const AccurateVector& y,
+                    const AccurateVector& z, double g) {
+  const std::size_t m = u.hi.size(), n = v.hi.size();
+  constexpr double unit = std::numeric_limits<double>::epsilon() / 2;
+  HP uu = 0, vv = 0, num = 0, scale = 0;
+  double dnum = 0;  // sum |u_i| err_i, a bound on |u^T y - u^T A v|
+  for (std::size_t i = 0; i < m; ++i) {
+    const HP ui = value(u, i);
+    uu += ui * ui;
+    num += ui * value(y, i);
+    dnum += (std::abs(u.hi[i]) + std::abs(u.lo[i])) * y.err[i];
+    scale += abs(ui * value(y, i));
+  }
+  for (std::size_t j = 0; j < n; ++j) {
+    const HP vj = value(v, j);
+    vv += vj * vj;
+  }
+  const HP xx = uu + vv;
+  const HP rho = 2 * num / xx;
+  // Rounding in cpp_bin_float_50 (unit roundoff 2^-166): each quantity above is a sum of at most
+  // m + n + 4 correctly rounded terms, so its relative error is below (m + n + 8) 2^-166
+  // (Higham Lemma 3.3); 2^-140 (m + n + 16) times the magnitudes involved covers all of them
+  // with a wide margin. dnum was summed in double: (1 + 2 (m + 2) u) covers its roundings.
+  const double slack_rel = std::ldexp(double(m + n + 16), -140);
+  const double drho = static_cast<double>(2 * (dnum * (1 + 2 * double(m + 2) * unit)) / xx) +
+                      slack_rel * static_cast<double>(2 * scale / xx);
+
+  HP rr = 0;
+  double err2 = 0;  // sum err^2 of y and z
+  HP ymag = 0;
+  for (std::size_t i = 0; i < m; ++i) {
+    const HP f = value(y, i) - rho * value(u, i);
+    rr += f * f;
+    ymag += value(y, i) * value(y, i);
+    err2 += y.err[i] * y.err[i];
+  }
+  for (std::size_t j = 0; j < n; ++j) {
+    const HP f = value(z, j) - rho * value(v, j);
+    rr += f * f;
+    ymag += value(z, j) * value(z, j);
+    err2 += z.err[j] * z.err[j];
+  }
+  const double sqrt_xx = static_cast<double>(sqrt(xx));
+  // |f_computed - f_exact| <= err + |rho - rho_exact| |x| componentwise, so
+  // ||f_exact|| <= ||f_computed|| + ||err|| + drho ||x|| (triangle inequality).
+  const double r = static_cast<double>(sqrt(rr / xx)) * (1 + 1e-15) +
+                   std::sqrt(err2 * (1 + 2 * double(m + n + 2) * unit)) / sqrt_xx * (1 + 1e-15) +
+                   drho + slack_rel * static_cast<double>(sqrt(ymag / xx));
+
+  Certificate c;
+  c.sigma = rho;
+  c.residual = r;
+  const double rho_low = static_cast<double>(rho) * (1 - 4 * unit) - drho;
+  if (rho_low > g) {
+    c.kato_temple = true;
+    // (rho - drho - g) is rounded down and r^2 up by the (1 +- few u) factors.
+    c.bound = drho + r * r * (1 + 4 * unit) / ((rho_low - g) * (1 - 4 * unit)) * (1 + 4 * unit);
+  } else {
+    c.bound = drho + r;
+  }
+  c.u_hi = u.hi;
+  c.u_lo = u.lo;
+  c.v_hi = v.hi;
+  c.v_lo = v.lo;
+  return c;
+}
+
+/// The eigenvector of the largest eigenvalue of the k x k pencil (G, S), S symmetric positive
+/// definite, by inverse iteration with a shift mu just above that eigenvalue: each step
+/// multiplies the wanted component by |lambda_j - mu| / |lambda_1 - mu| against the others.
+/// Gaussian elimination with partial pivoting in high precision; k <= kMaxRitz.
+std::vector<HP> top_eigenvector(const std::vector<HP>& gm, const std::vector<HP>& sm, int k,
+                                const HP& mu) {
+  const auto ku = std::size_t(k);
+  std::vector<HP> x(ku, HP(0));
+  x[0] = 1;
+  for (int it = 0; it < 8; ++it) {
+    // solve (G - mu S) y = S x
+    std::vector<HP> mat(ku * ku), rhs(ku, HP(0));
+    for (std::size_t i = 0; i < ku; ++i) {
+      for (std::size_t j = 0; j < ku; ++j) {
+        mat[i + j * ku] = gm[i + j * ku] - mu * sm[i + j * ku];
+        rhs[i] += sm[i + j * ku] * x[j];
+      }
+    }
+    for (std::size_t c = 0; c < ku; ++c) {
+      std::size_t piv = c;
+      for (std::size_t i = c + 1; i < ku; ++i)
+        if (abs(mat[i + c * ku]) > abs(mat[piv + c * ku])) piv = i;
+      if (mat[piv + c * ku] == 0) continue;  // singular: the shift is an eigenvalue; keep x
+      for (std::size_t j = 0; j < ku; ++j) std::swap(mat[c + j * ku], mat[piv + j * ku]);
+      std::swap(rhs[c], rhs[piv]);
+      for (std::size_t i = c + 1; i < ku; ++i) {
+        const HP f = mat[i + c * ku] / mat[c + c * ku];
+        for (std::size_t j = c; j < ku; ++j) mat[i + j * ku] -= f * mat[c + j * ku];
+        rhs[i] -= f * rhs[c];
+      }
+    }
+    std::vector<HP> y(ku, HP(0));
+    for (std::size_t c = ku; c-- > 0;) {
+      HP t = rhs[c];
+      for (std::size_t j = c + 1; j < ku; ++j) t -= mat[c + j * ku] * y[j];
+      y[c] = mat[c + c * ku] == 0 ? HP(1) : t / mat[c + c * ku];
+    }
+    HP norm = 0;
+    for (const auto& t : y) norm += t * t;
+    norm = sqrt(norm);
+    for (std::size_t i = 0; i < ku; ++i) x[i] = y[i] / norm;
+  }
+  return x;
+}
+
+/// Stage 1 of refine_and_certify: the best unit v in span(W), as a double-double vector.
+DDVector rayleigh_ritz(const double* a, std::int64_t m, std::int64_t n,
+                       const std::vector<double>& w, int k, double theta) {
+  const auto mu = std::size_t(m), nu = std::size_t(n), ku = std::size_t(k);
+  if (k == 1) return normalized(Plain{w}, nu);
+  // Y = A W in high precision (certified products, exact inputs: W's columns are doubles)
+  std::vector<HP> y(mu * ku);
+  const std::vector<double> zero(nu, 0.0);
+  AccurateVector col;
+  for (std::size_t c = 0; c < ku; ++c) {
+    accurate_product(a, m, n, w.data() + c * nu, zero.data(), col);
+    for (std::size_t i = 0; i < mu; ++i) y[i + c * mu] = value(col, i);
+  }
+  // G = Y^T Y = W^T A^T A W and S = W^T W, in high precision: max ||A x||^2 / ||x||^2 over
+  // x = W c is the largest eigenvalue of the pencil (G, S).
+  std::vector<HP> gm(ku * ku), sm(ku * ku);
+  for (std::size_t c1 = 0; c1 < ku; ++c1) {
+    for (std::size_t c2 = c1; c2 < ku; ++c2) {
+      HP g = 0, s = 0;
+      for (std::size_t i = 0; i < mu; ++i) g += y[i + c1 * mu] * y[i + c2 * mu];
+      for (std::size_t j = 0; j < nu; ++j) s += HP(w[j + c1 * nu]) * w[j + c2 * nu];
+      gm[c1 + c2 * ku] = gm[c2 + c1 * ku] = g;
+      sm[c1 + c2 * ku] = sm[c2 + c1 * ku] = s;
+    }
+  }
+  // theta^2 is within rounding (~1e-16 relative) of the top eigenvalue; the shift sits 1e-10
+  // above it, so every step gains a factor gap / 1e-10 on the other eigenvectors.
+  const std::vector<HP> c = top_eigenvector(gm, sm, k, HP(theta) * theta * (1 + HP(1e-10)));
+  std::vector<HP> v(nu, HP(0));
+  for (std::size_t j = 0; j < nu; ++j)
+    for (std::size_t i = 0; i < ku; ++i) v[j] += c[i] * w[j + i * nu];
+  return normalized(HPVector{v}, nu);
+}
+
+}  // namespace
+
+Certificate refine_and_certify(const double* a, const double* at, std::int64_t m, std::int64_t n,
+                               const std::vector<double>& w, int k, double theta,
+                               double sigma2_upper, int max_iterations) {
+  const auto mu = std::size_t(m), nu = std::size_t(n);
+  // Stage 1: Rayleigh-Ritz on the top double Ritz vectors.
+  const DDVector v0 = rayleigh_ritz(a, m, n, w, k, theta);
+  std::vector<HP> x(nu), x_prev(nu), x_next(nu);
+  for (std::size_t j = 0; j < nu; ++j) x[j] = value(v0, j);
+
+  // Stage 2: Chebyshev iteration on B = A^T A (Saad, Numerical Methods for Large Eigenvalue
+  // Problems, 2nd ed., Alg. 7.1), damping the interval [0, g^2] that holds every eigenvalue but
+  // lambda_1 = sigma_1^2: error components fall like 1 / T_t(1 + 2 (lambda_1 - g^2) / g^2), the
+  // optimal polynomial rate, instead of power iteration's (sigma_2 / sigma_1)^(2 t). The
+  // three-term recurrence is normalized so that the lambda_1 component stays about 1. Without a
+  // gap (g >= theta: a cluster), plain power steps.
+  const double g2 = sigma2_upper * sigma2_upper;
+  const bool chebyshev = sigma2_upper > 0 && sigma2_upper < theta * (1 - 1e-12);
+  const HP c = HP(g2) / 2, e = HP(g2) / 2;
+  const HP sigma_first = chebyshev ? e / (HP(theta) * theta - c) : HP(0);
+  HP sigma_t = sigma_first;
+
+  AccurateVector y, z;
+  Certificate best;
+  bool have = false;
+  double best_residual = std::numeric_limits<double>::infinity();
+  int stale = 0;
+  for (int t = 0; t <= max_iterations; ++t) {
+    HP norm_x = 0, norm_y = 0;
+    const DDVector v = normalized(HPVector{x}, nu, &norm_x);
+    accurate_product(a, m, n, v.hi.data(), v.lo.data(), y);  // y = A v
+    const DDVector u = normalized(y, mu, &norm_y);
+    accurate_product(at, n, m, u.hi.data(), u.lo.data(), z);  // z = A^T u
+    Certificate cert = certify(u, v, y, z, sigma2_upper);
+    cert.iterations = t;
+    const double r = cert.residual;
+    const double rho = static_cast<double>(cert.sigma);
+    if (!have || cert.bound < best.bound) {
+      best = std::move(cert);
+      have = true;
+    }
+    // Stop when the residual stops falling (no 10% improvement in 3 steps) or when the bound is
+    // below 1e-34 sigma1 (34 digits, as many as sigma1_text needs).
+    stale = r < 0.9 * best_residual ? 0 : stale + 1;
+    best_residual = std::min(best_residual, r);
+    if (stale >= 3 || best.bound <= 1e-34 * rho) break;
+
+    // B x = ||x|| A^T A v = ||x|| ||y|| A^T u
+    const HP scale = norm_x * norm_y;
+    if (!chebyshev) {
+      for (std::size_t j = 0; j < nu; ++j) x[j] = value(z, j);
+      continue;
+    }
+    if (t == 0) {
+      for (std::size_t j = 0; j < nu; ++j)
+        x_next[j] = sigma_first / e * (scale * value(z, j) - c * x[j]);
+    } else {
+      const HP sigma_next = 1 / (2 / sigma_first - sigma_t);
+      for (std::size_t j = 0; j < nu; ++j)
+        x_next[j] = 2 * sigma_next / e * (scale * value(z, j) - c * x[j]) -
+                    sigma_t * sigma_next * x_prev[j];
+      sigma_t = sigma_next;
+    }
+    std::swap(x_prev, x);
+    std::swap(x, x_next);
+  }
+  return best;
+}
+
+}  // namespace specbench::reference_detail

@@ -1,0 +1,34 @@
+#pragma once
+/// \file
+/// The top singular triplet in double by Golub-Kahan-Lanczos bidiagonalization with full
+/// reorthogonalization: the starting point of the high-precision refinement. reference/ has its
+/// own implementation, independent of algorithms/, so that a bug in an estimator can never also
+/// be a bug in the reference it is measured against.
+
+#include <cstdint>
+#include <vector>
+
+namespace specbench::reference_detail {
+
+struct DoubleTriplet {
+  double sigma = 0;          ///< largest Ritz value
+  std::vector<double> u, v;  ///< unit Ritz vectors
+  int steps = 0;             ///< bidiagonalization steps taken
+  double residual = 0;       ///< ||A^T u - sigma v|| as estimated by the recurrence
+  /// The right Ritz vectors of the largest Ritz values, column-major n x ritz_count: column 0 is
+  /// v, the others belong to the Ritz values theta_j >= kRitzFraction * sigma (at most
+  /// kMaxRitz). They span the directions along which a double-precision v is least accurate
+  /// (its error there is ~ eps sigma1 / (sigma1 - sigma_j), Davis & Kahan).
+  std::vector<double> ritz_v;
+  int ritz_count = 0;
+};
+
+inline constexpr double kRitzFraction = 0.8;
+inline constexpr int kMaxRitz = 12;
+
+/// Runs until the Ritz residual estimate falls to 1e-4 eps sigma1, the recurrence
+/// breaks down (invariant subspace) or min(m, n) steps. `sigma1` is LAPACK's value, used only to
+/// scale the thresholds. The start vector is Gaussian from a fixed seed: deterministic.
+DoubleTriplet lanczos_top_triplet(const double* a, std::int64_t m, std::int64_t n, double sigma1);
+
+}  // namespace specbench::reference_detail
