@@ -57,21 +57,34 @@ DDVector normalized(const Vec& x, std::size_t size, HP* norm = nullptr) {
 }
 
 /// The certificate of the pair (u, v) given y ~ A v and z ~ A^T u with their error bounds.
+/// `zh` receives z in high precision (the refinement reuses it).
 Certificate certify(const DDVector& u, const DDVector& v, const AccurateVector& y,
-                    const AccurateVector& z, double g) {
+                    const AccurateVector& z, double g, std::vector<HP>& zh) {
   const std::size_t m = u.hi.size(), n = v.hi.size();
+  // Every vector converted to high precision once.
+  std::vector<HP> uh(m), yh(m), vh(n);
+  zh.resize(n);
+  for (std::size_t i = 0; i < m; ++i) {
+    uh[i] = value(u, i);
+    yh[i] = value(y, i);
+  }
+  for (std::size_t j = 0; j < n; ++j) {
+    vh[j] = value(v, j);
+    zh[j] = value(z, j);
+  }
   constexpr double unit = std::numeric_limits<double>::epsilon() / 2;
   HP uu = 0, vv = 0, num = 0, scale = 0;
   double dnum = 0;  // sum |u_i| err_i, a bound on |u^T y - u^T A v|
   for (std::size_t i = 0; i < m; ++i) {
-    const HP ui = value(u, i);
+    const HP& ui = uh[i];
     uu += ui * ui;
-    num += ui * value(y, i);
+    const HP t = ui * yh[i];
+    num += t;
     dnum += (std::abs(u.hi[i]) + std::abs(u.lo[i])) * y.err[i];
-    scale += abs(ui * value(y, i));
+    scale += abs(t);
   }
   for (std::size_t j = 0; j < n; ++j) {
-    const HP vj = value(v, j);
+    const HP& vj = vh[j];
     vv += vj * vj;
   }
   const HP xx = uu + vv;
@@ -88,15 +101,15 @@ Certificate certify(const DDVector& u, const DDVector& v, const AccurateVector& 
   double err2 = 0;  // sum err^2 of y and z
   HP ymag = 0;
   for (std::size_t i = 0; i < m; ++i) {
-    const HP f = value(y, i) - rho * value(u, i);
+    const HP f = yh[i] - rho * uh[i];
     rr += f * f;
-    ymag += value(y, i) * value(y, i);
+    ymag += yh[i] * yh[i];
     err2 += y.err[i] * y.err[i];
   }
   for (std::size_t j = 0; j < n; ++j) {
-    const HP f = value(z, j) - rho * value(v, j);
+    const HP f = zh[j] - rho * vh[j];
     rr += f * f;
-    ymag += value(z, j) * value(z, j);
+    ymag += zh[j] * zh[j];
     err2 += z.err[j] * z.err[j];
   }
   const double sqrt_xx = static_cast<double>(sqrt(xx));
@@ -227,6 +240,7 @@ Certificate refine_and_certify(const double* a, const double* at, std::int64_t m
   HP sigma_t = sigma_first;
 
   AccurateVector y, z;
+  std::vector<HP> zh;
   Certificate best;
   bool have = false;
   double best_residual = std::numeric_limits<double>::infinity();
@@ -237,7 +251,7 @@ Certificate refine_and_certify(const double* a, const double* at, std::int64_t m
     accurate_product(a, m, n, v.hi.data(), v.lo.data(), y);  // y = A v
     const DDVector u = normalized(y, mu, &norm_y);
     accurate_product(at, n, m, u.hi.data(), u.lo.data(), z);  // z = A^T u
-    Certificate cert = certify(u, v, y, z, sigma2_upper);
+    Certificate cert = certify(u, v, y, z, sigma2_upper, zh);
     cert.iterations = t;
     const double r = cert.residual;
     const double rho = static_cast<double>(cert.sigma);
@@ -254,17 +268,16 @@ Certificate refine_and_certify(const double* a, const double* at, std::int64_t m
     // B x = ||x|| A^T A v = ||x|| ||y|| A^T u
     const HP scale = norm_x * norm_y;
     if (!chebyshev) {
-      for (std::size_t j = 0; j < nu; ++j) x[j] = value(z, j);
+      for (std::size_t j = 0; j < nu; ++j) x[j] = zh[j];
       continue;
     }
     if (t == 0) {
-      for (std::size_t j = 0; j < nu; ++j)
-        x_next[j] = sigma_first / e * (scale * value(z, j) - c * x[j]);
+      const HP f = sigma_first / e, fs = f * scale, fc = f * c;
+      for (std::size_t j = 0; j < nu; ++j) x_next[j] = fs * zh[j] - fc * x[j];
     } else {
       const HP sigma_next = 1 / (2 / sigma_first - sigma_t);
-      for (std::size_t j = 0; j < nu; ++j)
-        x_next[j] = 2 * sigma_next / e * (scale * value(z, j) - c * x[j]) -
-                    sigma_t * sigma_next * x_prev[j];
+      const HP f = 2 * sigma_next / e, fs = f * scale, fc = f * c, fp = sigma_t * sigma_next;
+      for (std::size_t j = 0; j < nu; ++j) x_next[j] = fs * zh[j] - fc * x[j] - fp * x_prev[j];
       sigma_t = sigma_next;
     }
     std::swap(x_prev, x);
