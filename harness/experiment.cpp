@@ -29,6 +29,7 @@ Row base_row(const Problem& problem, const EstimatorChoice& choice, std::uint64_
   row.sigma_ref = problem.ref.sigma1;
   row.ref_bound = problem.ref.bound;
   row.sigma2_ref = problem.ref.sigma2;
+  row.cluster_size = problem.ref.cluster_size;
   return row;
 }
 

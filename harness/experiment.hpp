@@ -56,6 +56,7 @@ struct Row {
   std::uint64_t seed = 0;
   long long checkpoint = 0;
   double sigma = 0, sigma_ref = 0, ref_bound = 0, sigma2_ref = 0;
+  int cluster_size = 1;  ///< multiplicity of sigma1 (cosine errors become subspace sin^2 if > 1)
   double rel_err = 0, u_cos_err = 0, v_cos_err = 0, residual = 0, normalized_norm = 0;
   long long iterations = 0, matvecs = 0;
   double time_s = 0;

@@ -28,6 +28,19 @@ double cos_err(std::span<const double> a_in, std::span<const double> b_in) {
   return sum / 2;
 }
 
+/// sin^2 of the angle between a and the subspace spanned by the orthonormal columns of q
+/// (rows x k, column-major): ||a - Q Q^T a||^2 for unit a, computed from the projection's
+/// residual rather than 1 - ||Q^T a||^2, which cancels.
+double subspace_sin2(std::span<const double> a_in, const std::vector<double>& q) {
+  const auto a = normalized(a_in);
+  const auto rows = Index(a.size()), k = Index(q.size() / a.size());
+  std::vector<double> c(static_cast<std::size_t>(k)), r(a);
+  blas::gemv(CblasColMajor, CblasTrans, rows, k, 1.0, q.data(), rows, a.data(), 0.0, c.data());
+  blas::gemv(CblasColMajor, CblasNoTrans, rows, k, -1.0, q.data(), rows, c.data(), 1.0, r.data());
+  const double norm = blas::nrm2(std::span<const double>(r));
+  return norm * norm;
+}
+
 }  // namespace
 
 template <class T>
@@ -41,8 +54,13 @@ Metrics compute_metrics(const DenseMatrix<double>& a, const Reference& ref, doub
   // two are within a factor 2 (Sterbenz), so the subtraction of sigma1_lo is the only rounding.
   out.rel_err = std::abs((sigma_hat - sigma1) - ref.sigma1_lo) / scale;
   if (sigma1 > 0) {
-    out.u_cos_err = cos_err(u, ref.u1);
-    out.v_cos_err = cos_err(v, ref.v1);
+    if (ref.cluster_size > 1) {  // sigma1 repeated: only the subspace is defined
+      out.u_cos_err = subspace_sin2(u, ref.u_cluster);
+      out.v_cos_err = subspace_sin2(v, ref.v_cluster);
+    } else {
+      out.u_cos_err = cos_err(u, ref.u1);
+      out.v_cos_err = cos_err(v, ref.v1);
+    }
   }
   // r1 = A v - s u;  r2 = A^T u - s v
   const DenseOperator<double> op(a);

@@ -12,9 +12,10 @@
 namespace specbench {
 
 struct Metrics {
-  double rel_err = 0;          ///< |sigma_hat - sigma1| / sigma1   (absolute if sigma1 = 0)
-  double u_cos_err = 0;        ///< 1 - |<u_hat, u1>|
-  double v_cos_err = 0;        ///< 1 - |<v_hat, v1>|
+  double rel_err = 0;  ///< |sigma_hat - sigma1| / sigma1   (absolute if sigma1 = 0)
+  double u_cos_err =
+      0;  ///< 1 - |<u_hat, u1>|; sin^2 to the cluster's subspace if sigma1 is repeated
+  double v_cos_err = 0;        ///< 1 - |<v_hat, v1>|; likewise
   double residual = 0;         ///< sqrt(||A v - s u||^2 + ||A^T u - s v||^2) / sigma1
   double normalized_norm = 0;  ///< sigma1 / sigma_hat: ||A / sigma_hat||_2
 };

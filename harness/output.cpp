@@ -27,10 +27,10 @@ nlohmann::json json_number(double x) {
 
 const std::vector<std::string>& row_columns() {
   static const std::vector<std::string> columns = {
-      "matrix",     "family",  "m",          "n",         "precision", "estimator",
-      "params",     "seed",    "checkpoint", "sigma",     "sigma_ref", "ref_bound",
-      "sigma2_ref", "rel_err", "u_cos_err",  "v_cos_err", "residual",  "normalized_norm",
-      "iterations", "matvecs", "time_s",     "status",    "message"};
+      "matrix",          "family",       "m",          "n",         "precision", "estimator",
+      "params",          "seed",         "checkpoint", "sigma",     "sigma_ref", "ref_bound",
+      "sigma2_ref",      "cluster_size", "rel_err",    "u_cos_err", "v_cos_err", "residual",
+      "normalized_norm", "iterations",   "matvecs",    "time_s",    "status",    "message"};
   return columns;
 }
 
@@ -57,6 +57,7 @@ nlohmann::json row_to_json(const Row& r) {
       {"sigma_ref", json_number(r.sigma_ref)},
       {"ref_bound", json_number(r.ref_bound)},
       {"sigma2_ref", json_number(r.sigma2_ref)},
+      {"cluster_size", r.cluster_size},
       {"rel_err", json_number(r.rel_err)},
       {"u_cos_err", json_number(r.u_cos_err)},
       {"v_cos_err", json_number(r.v_cos_err)},
@@ -97,8 +98,9 @@ void CsvWriter::write(const Row& r) {
   add(csv_field(r.params));
   add(std::to_string(r.seed));
   add(std::to_string(r.checkpoint));
-  for (double x : {r.sigma, r.sigma_ref, r.ref_bound, r.sigma2_ref, r.rel_err, r.u_cos_err,
-                   r.v_cos_err, r.residual, r.normalized_norm})
+  for (double x : {r.sigma, r.sigma_ref, r.ref_bound, r.sigma2_ref}) add(format_double(x));
+  add(std::to_string(r.cluster_size));
+  for (double x : {r.rel_err, r.u_cos_err, r.v_cos_err, r.residual, r.normalized_norm})
     add(format_double(x));
   add(std::to_string(r.iterations));
   add(std::to_string(r.matvecs));

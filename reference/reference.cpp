@@ -177,6 +177,20 @@ Reference compute_reference(const double* a_in, std::int64_t m, std::int64_t n) 
   unit(c.u_hi, c.u_lo, r.u1);
   unit(c.v_hi, c.v_lo, r.v1);
 
+  // ---- cluster: bases of the singular subspaces (a single vector is not unique there) ----
+  if (r.cluster_size > 1) {
+    const auto k = std::size_t(std::min(m, n)), cu = std::size_t(r.cluster_size);
+    std::vector<double> work(a, a + mu * nu), sv(k), u(mu * k), vt(k * nu);
+    const lapack_int info =
+        LAPACKE_dgesdd(LAPACK_COL_MAJOR, 'S', lapack_int(m), lapack_int(n), work.data(),
+                       lapack_int(m), sv.data(), u.data(), lapack_int(m), vt.data(), lapack_int(k));
+    if (info != 0) fail("LAPACK dgesdd (cluster basis) failed with info = " + std::to_string(info));
+    r.u_cluster.assign(u.begin(), u.begin() + std::ptrdiff_t(mu * cu));
+    r.v_cluster.resize(nu * cu);
+    for (std::size_t c = 0; c < cu; ++c)
+      for (std::size_t j = 0; j < nu; ++j) r.v_cluster[j + c * nu] = vt[c + j * k];
+  }
+
   // ---- sign convention ----
   const auto big = std::size_t(cblas_idamax(int(n), r.v1.data(), 1));
   if (r.v1[big] < 0) {

@@ -22,6 +22,10 @@ struct Reference {
   std::vector<double> v1;   ///< unit right singular vector (n), rounded to double; e_1 for zero
   std::string
       method;  ///< how it was computed and certified, e.g. "lapack-dgesdd+refine+kato-temple"
+  /// For a cluster (cluster_size = c > 1): orthonormal bases of the left and right singular
+  /// subspaces of the c clustered singular values, column-major m x c and n x c (LAPACK dgesdd
+  /// with vectors, computed only then). Empty otherwise.
+  std::vector<double> u_cluster, v_cluster;
   int lanczos_steps = 0;      ///< double Lanczos steps for the starting triplet
   int refine_iterations = 0;  ///< high-precision refinement steps
 };
@@ -30,5 +34,9 @@ struct Reference {
 /// (leading dimension m). Throws std::invalid_argument for an empty matrix or non-finite
 /// entries, std::runtime_error if LAPACK or the refinement fails.
 Reference compute_reference(const double* a, std::int64_t m, std::int64_t n);
+
+/// Identifies the algorithm: results computed by another version are never reused (the
+/// reference cache keys on it).
+inline constexpr const char* kReferenceVersion = "specbench-reference-2";
 
 }  // namespace specbench

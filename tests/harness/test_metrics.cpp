@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "harness/metrics.hpp"
+#include "harness/mtx.hpp"
 
 using namespace specbench;
 
@@ -93,6 +94,47 @@ BOOST_AUTO_TEST_CASE(zero_matrix_conventions_have_no_nan) {
   const Metrics off = compute_metrics<float>(a, ref, 0.5, u, v);
   BOOST_TEST(off.rel_err == 0.5);  // absolute when sigma1 = 0
   BOOST_TEST(std::isfinite(off.residual));
+}
+
+// n3c4-b4 (README of ../shared/matrices): sigma1 = sqrt(6) repeated five times. Any unit vector of
+// the 5-dimensional singular subspace is exact, so the cosine errors become the sine-squared of
+// the angle to the subspace: ~0 for another basis vector of it (rounding, ~eps^2), and exactly the
+// sin^2 for a vector tilted out of it by a known angle.
+BOOST_AUTO_TEST_CASE(clustered_sigma1_uses_the_singular_subspace) {
+  const auto a = read_matrix_market(std::string(SPECBENCH_MATRICES_DIR) + "/n3c4-b4.mtx");
+  const Reference ref = compute_reference(a.data(), a.rows(), a.cols());
+  BOOST_REQUIRE_EQUAL(ref.cluster_size, 5);
+  const std::size_t m = std::size_t(a.rows()), n = std::size_t(a.cols());
+  BOOST_REQUIRE_EQUAL(ref.u_cluster.size(), m * 5);
+  BOOST_REQUIRE_EQUAL(ref.v_cluster.size(), n * 5);
+  // The last basis pair (u, v) of the cluster: exact singular vectors, other than (u1, v1).
+  const std::vector<double> u(ref.u_cluster.begin() + 4 * m, ref.u_cluster.end());
+  const std::vector<double> v(ref.v_cluster.begin() + 4 * n, ref.v_cluster.end());
+  const Metrics exact = compute_metrics<double>(a, ref, ref.sigma1, u, v);
+  BOOST_TEST(exact.u_cos_err <= 100 * kEps * kEps);  // rounding of the basis, squared
+  BOOST_TEST(exact.v_cos_err <= 100 * kEps * kEps);
+  BOOST_TEST(exact.residual <= 16 * kEps);  // LAPACK vectors: backward error ~ n eps
+  // v tilted by theta towards a unit vector w orthogonal to the subspace: sin^2 = sin(theta)^2.
+  // w: the residual of e_1 after projecting out the subspace, normalized.
+  std::vector<double> w(n, 0.0);
+  w[0] = 1;
+  for (std::size_t c = 0; c < 5; ++c) {
+    double d = 0;
+    for (std::size_t j = 0; j < n; ++j) d += ref.v_cluster[j + c * n] * w[j];
+    for (std::size_t j = 0; j < n; ++j) w[j] -= d * ref.v_cluster[j + c * n];
+  }
+  double norm = 0;
+  for (double x : w) norm += x * x;
+  BOOST_REQUIRE(norm > 0.01);
+  const double theta = 1e-3;
+  std::vector<double> tilted(n);
+  for (std::size_t j = 0; j < n; ++j)
+    tilted[j] = std::cos(theta) * v[j] + std::sin(theta) * w[j] / std::sqrt(norm);
+  const Metrics off = compute_metrics<double>(a, ref, ref.sigma1, u, tilted);
+  // sin^2(1e-3) = 1e-6 - ...; the computation is accurate to a few eps relative to 1.
+  BOOST_TEST(std::abs(off.v_cos_err - std::sin(theta) * std::sin(theta)) <=
+             1e-6 * 1e-6 + 50 * kEps);
+  BOOST_TEST(off.u_cos_err <= 100 * kEps * kEps);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
