@@ -5,6 +5,7 @@
 #include <exception>
 
 #include "harness/metrics.hpp"
+#include "harness/reference_cache.hpp"
 
 namespace specbench {
 namespace {
@@ -143,7 +144,9 @@ Problem make_problem(const MatrixSpec& spec, const DenseMatrix<double>& generate
     p.a64 = generated;
   }
   const auto start = Clock::now();
-  p.ref = compute_reference(p.a64.data(), p.a64.rows(), p.a64.cols());
+  auto cached = cached_reference(p.a64.data(), p.a64.rows(), p.a64.cols());
+  p.ref = std::move(cached.ref);
+  p.ref_cache_hit = cached.hit;
   p.ref_time_s = seconds(Clock::now() - start);
   return p;
 }

@@ -30,7 +30,8 @@ struct Problem {
   DenseMatrix<double> a64;  ///< the matrix the estimator sees, in double
   DenseMatrix<float> a32;   ///< the same matrix in float (f32 only)
   Reference ref;
-  double ref_time_s = 0;
+  double ref_time_s = 0;       ///< seconds to compute the reference, or to read it from the cache
+  bool ref_cache_hit = false;  ///< the reference came from the cache
 };
 
 /// Builds the problem from a generated double matrix (rounding to float for f32) and computes

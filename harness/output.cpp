@@ -141,7 +141,8 @@ nlohmann::json reference_to_json(const Problem& p) {
           {"method", r.method},
           {"lanczos_steps", r.lanczos_steps},
           {"refine_iterations", r.refine_iterations},
-          {"time_s", p.ref_time_s}};
+          {"time_s", p.ref_time_s},
+          {"cache", p.ref_cache_hit ? "hit" : "miss"}};
 }
 
 }  // namespace specbench

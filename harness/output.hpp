@@ -26,7 +26,7 @@ nlohmann::json row_to_json(const Row& row);
 
 /// The reference of a problem as JSON: matrix, m, n, precision, sigma1 (a decimal string of 40
 /// significant digits), sigma2, bound, digits, gap_ratio, cluster_size, method, lanczos_steps,
-/// refine_iterations, time_s. Shared by `specbench reference` and meta.json.
+/// refine_iterations, time_s, cache (hit or miss). Shared by `specbench reference` and meta.json.
 nlohmann::json reference_to_json(const Problem& problem);
 
 /// Appends rows to a CSV file, flushing after every write, so that a killed sweep keeps every

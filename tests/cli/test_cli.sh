@@ -7,6 +7,8 @@ bin=${1:?usage: test_cli.sh SPECBENCH}
 py=/usr/bin/python3
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# A fresh reference cache of our own (never the user's).
+export SPECBENCH_CACHE_DIR="$tmp/cache"
 pass=0
 fail=0
 
@@ -110,6 +112,26 @@ assert abs(float(j["sigma1"]) - 1) < 1e-13 and abs(j["gap_ratio"] - 0.25) < 1e-1
 assert j["digits"] >= 30 and j["bound"] <= 1e-30, j
 PY
 then ok "reference json"; else bad "reference json" "$rj"; fi
+
+# The reference cache (a directory of its own here, so it holds one entry): a miss, then a hit
+# with identical digits, and a damaged entry is detected, reported and recomputed.
+spec="spectrum:m=30,n=20,decay=gap,rate=0.25"
+r1=$(SPECBENCH_CACHE_DIR="$tmp/cache2" "$bin" reference --matrix "$spec" --format json 2>&1)
+r2=$(SPECBENCH_CACHE_DIR="$tmp/cache2" "$bin" reference --matrix "$spec" --format json 2>&1)
+if $py - "$r1" "$r2" <<'PY'
+import json, sys
+a, b = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+assert a["cache"] == "miss" and b["cache"] == "hit", (a["cache"], b["cache"])
+assert a["sigma1"] == b["sigma1"] and a["bound"] == b["bound"], (a, b)
+PY
+then ok "reference cache hit"; else bad "reference cache hit" "$r1 $r2"; fi
+entry=$(ls "$tmp"/cache2/*.json)
+head -c 100 "$entry" > "$tmp/cut" && mv "$tmp/cut" "$entry"
+r3=$(SPECBENCH_CACHE_DIR="$tmp/cache2" "$bin" reference --matrix "$spec" --format json 2>"$tmp/err")
+if grep -q '"cache": "miss"' <<<"$r3" && grep -q "unusable" "$tmp/err" &&
+   SPECBENCH_CACHE_DIR="$tmp/cache2" "$bin" reference --matrix "$spec" --format json |
+   grep -q '"cache": "hit"'
+then ok "damaged cache entry recomputed"; else bad "damaged cache entry recomputed" "$r3 $(cat "$tmp/err")"; fi
 
 cat >"$tmp/small.toml" <<'TOML'
 [sweep]
