@@ -40,7 +40,8 @@ struct Certificate {
 ///     (~ eps sigma1 / (sigma1 - sigma_j)) and that power steps would remove only slowly.
 ///  2. Chebyshev iteration on A^T A with certified products, which removes the rounding noise
 ///     spread over all other directions at the optimal polynomial rate, until the residual stops
-///     falling (no 10% improvement in 3 steps), the bound is below 1e-32 sigma1, or
+///     falling (no 10% improvement in two certified steps; steps are certified every other
+///     time), the bound is below 1e-32 sigma1, or
 ///     `max_iterations`.
 /// `a` is m x n column-major, `at` its transpose (n x m column-major); `theta` is the top double
 /// Ritz value; `sigma2_upper` is g.
