@@ -123,10 +123,6 @@ DoubleTriplet lanczos_top_triplet(const double* a, std::int64_t m, std::int64_t 
     }
   }
   const std::int64_t k = out.steps;
-  out.u.assign(std::size_t(m), 0.0);
-  out.v.assign(std::size_t(n), 0.0);
-  cblas_dgemv(CblasColMajor, CblasNoTrans, int(m), int(k), 1.0, ub.data(), int(m), p.data(), 1, 0.0,
-              out.u.data(), 1);
   // Ritz vectors V_k Q(:, 1:count): Q^T is k x k column-major, so Q(:, c) is row c of Q^T.
   out.ritz_count =
       int(std::count_if(theta.begin(), theta.begin() + std::min<std::int64_t>(k, kMaxRitz),
@@ -134,7 +130,6 @@ DoubleTriplet lanczos_top_triplet(const double* a, std::int64_t m, std::int64_t 
   out.ritz_v.assign(std::size_t(n) * std::size_t(out.ritz_count), 0.0);
   cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, int(n), out.ritz_count, int(k), 1.0,
               vb.data(), int(n), qt.data(), int(k), 0.0, out.ritz_v.data(), int(n));
-  std::copy(out.ritz_v.begin(), out.ritz_v.begin() + n, out.v.begin());
   return out;
 }
 

@@ -11,12 +11,11 @@
 namespace specbench::reference_detail {
 
 struct DoubleTriplet {
-  double sigma = 0;          ///< largest Ritz value
-  std::vector<double> u, v;  ///< unit Ritz vectors
-  int steps = 0;             ///< bidiagonalization steps taken
-  double residual = 0;       ///< ||A^T u - sigma v|| as estimated by the recurrence
+  double sigma = 0;     ///< largest Ritz value
+  int steps = 0;        ///< bidiagonalization steps taken
+  double residual = 0;  ///< ||A^T u - sigma v|| of the top Ritz pair, estimated by the recurrence
   /// The right Ritz vectors of the largest Ritz values, column-major n x ritz_count: column 0 is
-  /// v, the others belong to the Ritz values theta_j >= kRitzFraction * sigma (at most
+  /// the top one, v; the others belong to the Ritz values theta_j >= kRitzFraction * sigma (at most
   /// kMaxRitz). They span the directions along which a double-precision v is least accurate
   /// (its error there is ~ eps sigma1 / (sigma1 - sigma_j), Davis & Kahan).
   std::vector<double> ritz_v;
