@@ -32,43 +32,23 @@ void set_matrix_counters(benchmark::State& state, Index m, Index n, double passe
                          benchmark::Counter::kIsRate, benchmark::Counter::kIs1024);
 }
 
-template <class T>
-void BM_gemv(benchmark::State& state) {
-  const Index n = state.range(0);
-  const auto a = gaussian<T>(n, n);
-  const DenseOperator<T> op(a);
-  std::vector<T> x(std::size_t(n), T(1)), y(static_cast<std::size_t>(n));
-  for (auto _ : state) {
-    op.apply(x, y);
-    benchmark::DoNotOptimize(y.data());
-  }
-  set_matrix_counters<T>(state, n, n, 1);
-}
+enum class Product { Apply, Transpose, Gram };
 
-template <class T>
-void BM_gemv_transpose(benchmark::State& state) {
+/// One product with an n x n matrix per iteration: y = A x, y = A^T x, or y = A^T A x (two
+/// passes over A).
+template <class T, Product P>
+void BM_product(benchmark::State& state) {
   const Index n = state.range(0);
   const auto a = gaussian<T>(n, n);
   const DenseOperator<T> op(a);
-  std::vector<T> x(std::size_t(n), T(1)), y(static_cast<std::size_t>(n));
+  std::vector<T> x(static_cast<std::size_t>(n), T(1)), y(static_cast<std::size_t>(n));
   for (auto _ : state) {
-    op.apply_transpose(x, y);
+    if constexpr (P == Product::Apply) op.apply(x, y);
+    if constexpr (P == Product::Transpose) op.apply_transpose(x, y);
+    if constexpr (P == Product::Gram) op.apply_gram(x, y);
     benchmark::DoNotOptimize(y.data());
   }
-  set_matrix_counters<T>(state, n, n, 1);
-}
-
-template <class T>
-void BM_gram(benchmark::State& state) {
-  const Index n = state.range(0);
-  const auto a = gaussian<T>(n, n);
-  const DenseOperator<T> op(a);
-  std::vector<T> x(std::size_t(n), T(1)), y(static_cast<std::size_t>(n));
-  for (auto _ : state) {
-    op.apply_gram(x, y);
-    benchmark::DoNotOptimize(y.data());
-  }
-  set_matrix_counters<T>(state, n, n, 2);
+  set_matrix_counters<T>(state, n, n, P == Product::Gram ? 2 : 1);
 }
 
 // One power iteration per benchmark iteration (amortized over 10).
@@ -142,12 +122,12 @@ void BM_reference(benchmark::State& state) {
 }
 
 #define SIZES ->RangeMultiplier(2)->Range(256, 4096)->Unit(benchmark::kMicrosecond)
-BENCHMARK(BM_gemv<float>) SIZES;
-BENCHMARK(BM_gemv<double>) SIZES;
-BENCHMARK(BM_gemv_transpose<float>) SIZES;
-BENCHMARK(BM_gemv_transpose<double>) SIZES;
-BENCHMARK(BM_gram<float>) SIZES;
-BENCHMARK(BM_gram<double>) SIZES;
+BENCHMARK(BM_product<float, Product::Apply>) SIZES;
+BENCHMARK(BM_product<double, Product::Apply>) SIZES;
+BENCHMARK(BM_product<float, Product::Transpose>) SIZES;
+BENCHMARK(BM_product<double, Product::Transpose>) SIZES;
+BENCHMARK(BM_product<float, Product::Gram>) SIZES;
+BENCHMARK(BM_product<double, Product::Gram>) SIZES;
 BENCHMARK(BM_power_iteration<float>) SIZES;
 BENCHMARK(BM_power_iteration<double>) SIZES;
 BENCHMARK(BM_lanczos<float>) SIZES;
