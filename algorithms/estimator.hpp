@@ -66,6 +66,9 @@ template <class T>
 struct RunControl {
   std::vector<int> checkpoints;
   Observer<T> observer;
+  /// A given initial left vector (length m), for estimators that declare `takes_start` (torch's
+  /// `weight_u`); empty: the start is drawn from the seed.
+  std::span<const T> start_u;
 };
 
 template <class T>

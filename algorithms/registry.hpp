@@ -72,6 +72,8 @@ struct EstimatorInfo {
   /// True if one run to the largest iteration count yields every smaller count as a checkpoint
   /// (power, Lanczos). False if iterates are not nested (rsvd's power_iters): one run per value.
   bool nested = false;
+  /// True if the estimator uses RunControl::start_u (`specbench estimate --start FILE`).
+  bool takes_start = false;
   EstimatorFn<float> run_f32;
   EstimatorFn<double> run_f64;
 

@@ -10,6 +10,7 @@
 #include "harness/build_info.hpp"
 #include "harness/experiment.hpp"
 #include "harness/matrices.hpp"
+#include "harness/mtx.hpp"
 #include "harness/output.hpp"
 #include "harness/provenance.hpp"
 #include "harness/sweep.hpp"
@@ -96,7 +97,7 @@ int cmd_list(const std::string& format) {
 }
 
 struct EstimateArgs {
-  std::string matrix, estimator = "power", precision = "f64", format = "text";
+  std::string matrix, estimator = "power", precision = "f64", format = "text", start;
   std::uint64_t seed = 0;
   bool vectors = false;
 };
@@ -106,7 +107,15 @@ int cmd_estimate(const EstimateArgs& args) {
   const EstimatorChoice choice = parse_estimator_spec(args.estimator);
   const Precision precision = parse_precision(args.precision);
   const Problem problem = make_problem(spec, make_matrix(spec), precision);
-  const RunOutput run = run_estimator(problem, choice, args.seed, {}, args.vectors);
+  std::vector<double> start_u;
+  if (!args.start.empty()) {
+    const DenseMatrix<double> s = read_matrix_market(args.start);
+    SPECBENCH_REQUIRE(s.cols() == 1, "--start ", args.start,
+                      ": expected the initial u as an m x 1 Matrix Market array, got ", s.rows(),
+                      " x ", s.cols());
+    start_u.assign(s.values().begin(), s.values().end());
+  }
+  const RunOutput run = run_estimator(problem, choice, args.seed, {}, args.vectors, start_u);
   const Row& row = run.rows.front();
   if (args.format == "json") {
     nlohmann::json j = row_to_json(row);
@@ -220,6 +229,9 @@ int cli_main(int argc, char** argv) {
       ->check(CLI::IsMember(formats))
       ->capture_default_str();
   estimate->add_flag("--vectors", est.vectors, "Include the final u and v in JSON output");
+  estimate->add_option(
+      "--start", est.start,
+      "Initial u as an m x 1 Matrix Market file (a layer's weight_u; torch_power)");
 
   ReferenceArgs ref;
   auto* reference = app.add_subcommand(

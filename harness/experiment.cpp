@@ -34,12 +34,22 @@ Row base_row(const Problem& problem, const EstimatorChoice& choice, std::uint64_
   return row;
 }
 
+std::string estimators_taking_start() {
+  std::string names;
+  for (const auto* e : EstimatorRegistry::instance().all())
+    if (e->takes_start) names += (names.empty() ? "" : ", ") + e->name;
+  return names;
+}
+
 template <class T>
 RunOutput run_typed(const Problem& problem, const Operator<T>& op, const EstimatorChoice& choice,
-                    std::uint64_t seed, const std::vector<int>& checkpoints, bool keep_vectors) {
+                    std::uint64_t seed, const std::vector<int>& checkpoints, bool keep_vectors,
+                    const std::vector<double>& start_u) {
   const EstimatorInfo& info = *choice.info;
   ParamSet params = choice.params;
   RunControl<T> control;
+  const std::vector<T> start_vector(start_u.begin(), start_u.end());  // rounded to T
+  control.start_u = start_vector;
   const bool nested = info.nested && !info.iteration_param.empty() && !checkpoints.empty();
   if (nested) {
     control.checkpoints = checkpoints;
@@ -160,13 +170,21 @@ EstimatorChoice parse_estimator_spec(std::string_view text) {
 }
 
 RunOutput run_estimator(const Problem& problem, const EstimatorChoice& choice, std::uint64_t seed,
-                        const std::vector<int>& checkpoints, bool keep_vectors) {
+                        const std::vector<int>& checkpoints, bool keep_vectors,
+                        const std::vector<double>& start_u) {
+  if (!start_u.empty()) {
+    SPECBENCH_REQUIRE(choice.info->takes_start, "estimator '", choice.info->name,
+                      "' does not take a start vector (--start); estimators that do: ",
+                      estimators_taking_start());
+    SPECBENCH_REQUIRE(std::ssize(start_u) == problem.a64.rows(), "the start vector has ",
+                      start_u.size(), " entries; the matrix has ", problem.a64.rows(), " rows");
+  }
   if (problem.precision == Precision::F32) {
     const DenseOperator<float> op(problem.a32);
-    return run_typed<float>(problem, op, choice, seed, checkpoints, keep_vectors);
+    return run_typed<float>(problem, op, choice, seed, checkpoints, keep_vectors, start_u);
   }
   const DenseOperator<double> op(problem.a64);
-  return run_typed<double>(problem, op, choice, seed, checkpoints, keep_vectors);
+  return run_typed<double>(problem, op, choice, seed, checkpoints, keep_vectors, start_u);
 }
 
 }  // namespace specbench

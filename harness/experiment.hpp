@@ -84,7 +84,10 @@ struct RunOutput {
 /// wall time up to that checkpoint, excluding the harness's own work at earlier checkpoints.
 /// A run that throws (other than InvalidArgument) or yields a non-finite sigma becomes rows with
 /// status "error" and the message; bad arguments propagate as InvalidArgument.
+/// `start_u`: a given initial left vector (length m, in double; rounded to the working
+/// precision), only for estimators that take one (EstimatorInfo::takes_start).
 RunOutput run_estimator(const Problem& problem, const EstimatorChoice& choice, std::uint64_t seed,
-                        const std::vector<int>& checkpoints, bool keep_vectors = false);
+                        const std::vector<int>& checkpoints, bool keep_vectors = false,
+                        const std::vector<double>& start_u = {});
 
 }  // namespace specbench

@@ -43,6 +43,15 @@ expect "bad precision" 2 "unknown precision 'f16'" -- estimate --matrix "gaussia
 expect "missing file" 2 "nonexistent.mtx.*cannot open" -- estimate --matrix "$tmp/nonexistent.mtx"
 printf '%%%%MatrixMarket matrix coordinate real general\n2 2 2\n1 1 1.0\n2 2 nan\n' >"$tmp/nan.mtx"
 expect "NaN in file" 2 "nan.mtx:4: .*(NaN|Inf)" -- estimate --matrix "$tmp/nan.mtx"
+printf '%%%%MatrixMarket matrix array real general\n3 1\n0.6\n0.8\n0\n' >"$tmp/u3.mtx"
+expect "start: wrong length" 2 "start vector has 3 entries; the matrix has 4 rows" -- estimate --matrix "gaussian:m=4,n=3" --estimator torch_power --start "$tmp/u3.mtx"
+expect "start: not for power" 2 "does not take a start vector.*torch_power" -- estimate --matrix "gaussian:m=3,n=3" --start "$tmp/u3.mtx"
+expect "start: missing file" 2 "nope.mtx.*cannot open" -- estimate --matrix "gaussian:m=3,n=3" --estimator torch_power --start "$tmp/nope.mtx"
+printf '%%%%MatrixMarket matrix array real general\n3 3\n2\n0\n0\n0\n1\n0\n0\n0\n0\n' >"$tmp/w3.mtx"
+# The hand-computed hook-order step of tests/algorithms/test_torch_power.cpp, through the CLI:
+# sigma = sqrt(40/13) = 1.75411604 after one iteration from u0 = (0.6, 0.8, 0), in float32 (to its
+# rounding, ~1e-7 relative).
+expect "start: torch_power from weight_u" 0 '"sigma": 1\.75411(59|60)' -- estimate --matrix "$tmp/w3.mtx" --estimator torch_power --start "$tmp/u3.mtx" --precision f32 --format json --vectors
 expect "unknown option" 2 "--bogus" -- estimate --matrix "gaussian:m=10,n=10" --bogus
 expect "no subcommand" 2 "subcommand" --
 expect "missing config" 2 "cannot open" -- run "$tmp/none.toml" --out "$tmp/none"
