@@ -47,19 +47,33 @@ const MatrixFamilyRegistrar kRegisterGaussian{{
 
 // ---- spectrum ----
 
-/// s_j, j = 1..k, of the spectrum family; s_1 = 1 for every decay.
-///   geometric:  s_j = rate^(j-1)              (0 < rate <= 1; sigma2/sigma1 = rate)
-///   polynomial: s_j = j^(-rate)               (rate > 0;      sigma2/sigma1 = 2^(-rate))
-///   gap:        s_1 = 1, s_j = rate / (j-1)   (0 < rate < 1;  sigma2/sigma1 = rate exactly,
-///               then a harmonic tail below it, so only the top gap is controlled)
-std::vector<double> spectrum_values(const std::string& decay, double rate, Index k) {
+/// s_j, j = 1..k, of the spectrum family; s_1 = 1 for every decay (c = count).
+///   geometric:   s_j = rate^(j-1)              (0 < rate <= 1; sigma2/sigma1 = rate)
+///   polynomial:  s_j = j^(-rate)               (rate > 0;      sigma2/sigma1 = 2^(-rate))
+///   exponential: s_j = exp(-rate (j-1))        (rate > 0;      sigma2/sigma1 = e^(-rate))
+///   gap:         s_1 = 1, s_j = rate / (j-1)   (0 < rate < 1;  sigma2/sigma1 = rate exactly,
+///                then a harmonic tail below it, so only the top gap is controlled)
+///   step:        s_j = 1 for j <= c, rate after (0 < rate < 1)
+///   clustered:   s_j = 1 for j <= c, rate^(j-c) after: sigma1 = ... = sigma_c (0 < rate < 1)
+///   spiked:      c spikes linearly from 1 down to (1 + rate) / 2, then a flat bulk at rate
+std::vector<double> spectrum_values(const std::string& decay, double rate, Index count, Index k) {
   std::vector<double> s(static_cast<std::size_t>(k));
   for (Index j = 1; j <= k; ++j) {
     double& sj = s[std::size_t(j - 1)];
+    const bool top = j <= count;
     if (decay == "geometric")
       sj = std::pow(rate, double(j - 1));
     else if (decay == "polynomial")
       sj = std::pow(double(j), -rate);
+    else if (decay == "exponential")
+      sj = std::exp(-rate * double(j - 1));
+    else if (decay == "step")
+      sj = top ? 1.0 : rate;
+    else if (decay == "clustered")
+      sj = top ? 1.0 : std::pow(rate, double(j - count));
+    else if (decay == "spiked")
+      sj = top ? 1.0 - (1.0 - rate) / 2 * double(j - 1) / double(std::max<Index>(count - 1, 1))
+               : rate;
     else
       sj = j == 1 ? 1.0 : rate / double(j - 1);
   }
@@ -68,7 +82,8 @@ std::vector<double> spectrum_values(const std::string& decay, double rate, Index
 
 DenseMatrix<double> generate_spectrum(const ParamSet& p) {
   const Index m = p.get_int("m"), n = p.get_int("n");
-  const auto s = spectrum_values(p.get_string("decay"), p.get_real("rate"), std::min(m, n));
+  const auto s = spectrum_values(p.get_string("decay"), p.get_real("rate"), p.get_int("count"),
+                                 std::min(m, n));
   Rng rng(std::uint64_t(p.get_int("seed")));
   return with_spectrum(m, n, s, rng);
 }
@@ -79,8 +94,10 @@ void validate_spectrum(const ParamSet& p, std::string_view spec) {
   SPECBENCH_REQUIRE(rate > 0, "matrix spec '", spec, "': rate must be > 0, got ", rate);
   SPECBENCH_REQUIRE(decay != "geometric" || rate <= 1, "matrix spec '", spec,
                     "': decay=geometric needs 0 < rate <= 1, got ", rate);
-  SPECBENCH_REQUIRE(decay != "gap" || rate < 1, "matrix spec '", spec,
-                    "': decay=gap needs 0 < rate < 1, got ", rate);
+  const bool below_one =
+      decay == "gap" || decay == "step" || decay == "clustered" || decay == "spiked";
+  SPECBENCH_REQUIRE(!below_one || rate < 1, "matrix spec '", spec, "': decay=", decay,
+                    " needs 0 < rate < 1, got ", rate);
 }
 
 const MatrixFamilyRegistrar kRegisterSpectrum{{
@@ -93,15 +110,22 @@ const MatrixFamilyRegistrar kRegisterSpectrum{{
         {.name = "decay",
          .type = ParamType::Choice,
          .default_value = "geometric",
-         .help = "s_j, j = 1..min(m,n): geometric s_j = rate^(j-1) (0 < rate <= 1); "
-                 "polynomial s_j = j^(-rate) (rate > 0); gap s_1 = 1, s_j = rate/(j-1) for "
-                 "j >= 2 (0 < rate < 1, so sigma2/sigma1 = rate)",
-         .choices = {"geometric", "polynomial", "gap"}},
+         .help = "s_j, j = 1..min(m,n), c = count: geometric rate^(j-1) (0 < rate <= 1); "
+                 "polynomial j^(-rate); exponential exp(-rate (j-1)); gap 1, then rate/(j-1) "
+                 "(sigma2/sigma1 = rate < 1); step 1 for j <= c, then rate; clustered 1 for "
+                 "j <= c, then rate^(j-c); spiked c spikes from 1 to (1+rate)/2, then rate",
+         .choices = {"geometric", "polynomial", "exponential", "gap", "step", "clustered",
+                     "spiked"}},
         {.name = "rate",
          .type = ParamType::Real,
          .default_value = "0.9",
          .help = "decay rate (> 0; see decay)",
          .min = 0},
+        {.name = "count",
+         .type = ParamType::Int,
+         .default_value = "1",
+         .help = "c: size of the top block of step, clustered and spiked (ignored otherwise)",
+         .min = 1},
         {.name = "seed",
          .type = ParamType::Int,
          .default_value = "0",
