@@ -24,6 +24,7 @@ Row base_row(const Problem& problem, const EstimatorChoice& choice, std::uint64_
   row.m = problem.a64.rows();
   row.n = problem.a64.cols();
   row.precision = std::string(to_string(problem.precision));
+  row.storage = std::string(to_string(problem.storage));
   row.estimator = choice.info->name;
   row.params = choice.params.to_string();
   row.seed = seed;
@@ -142,6 +143,20 @@ Precision parse_precision(std::string_view text) {
   throw InvalidArgument(detail::concat("unknown precision '", text, "'; accepted: f32, f64"));
 }
 
+std::string_view to_string(Storage s) {
+  return s == Storage::Dense ? "dense" : "sparse";
+}
+
+bool prefers_sparse(const MatrixSpec& spec, const DenseMatrix<double>& a) {
+  if (spec.family != "mtx") return false;
+  Index nnz = 0;
+  for (double x : a.values()) nnz += x != 0;
+  // CSR streams a value and a column index per nonzero (12-16 bytes) where dense streams 8 bytes
+  // per entry: sparse wins below about half the entries; a third keeps a margin for its
+  // irregular access.
+  return 3 * nnz <= a.rows() * a.cols();
+}
+
 Problem make_problem(const MatrixSpec& spec, const DenseMatrix<double>& generated,
                      Precision precision) {
   Problem p;
@@ -156,6 +171,13 @@ Problem make_problem(const MatrixSpec& spec, const DenseMatrix<double>& generate
   const auto start = Clock::now();
   auto cached = cached_reference(p.a64.data(), p.a64.rows(), p.a64.cols());
   p.ref = std::move(cached.ref);
+  if (prefers_sparse(spec, p.a64)) {
+    p.storage = Storage::Sparse;
+    if (precision == Precision::F32)
+      p.s32 = to_csr<float>(p.a32);
+    else
+      p.s64 = to_csr<double>(p.a64);
+  }
   p.ref_cache_hit = cached.hit;
   p.ref_time_s = seconds(Clock::now() - start);
   return p;
@@ -179,12 +201,16 @@ RunOutput run_estimator(const Problem& problem, const EstimatorChoice& choice, s
     SPECBENCH_REQUIRE(std::ssize(start_u) == problem.a64.rows(), "the start vector has ",
                       start_u.size(), " entries; the matrix has ", problem.a64.rows(), " rows");
   }
-  if (problem.precision == Precision::F32) {
-    const DenseOperator<float> op(problem.a32);
-    return run_typed<float>(problem, op, choice, seed, checkpoints, keep_vectors, start_u);
-  }
-  const DenseOperator<double> op(problem.a64);
-  return run_typed<double>(problem, op, choice, seed, checkpoints, keep_vectors, start_u);
+  const auto run = [&](const auto& op) {
+    using T = typename std::decay_t<decltype(op)>::Scalar;
+    return run_typed<T>(problem, op, choice, seed, checkpoints, keep_vectors, start_u);
+  };
+  const bool sparse = problem.storage == Storage::Sparse;
+  if (problem.precision == Precision::F32)
+    return sparse ? run(SparseOperator<float>(problem.s32))
+                  : run(DenseOperator<float>(problem.a32));
+  return sparse ? run(SparseOperator<double>(problem.s64))
+                : run(DenseOperator<double>(problem.a64));
 }
 
 }  // namespace specbench

@@ -11,6 +11,7 @@
 
 #include "algorithms/dense.hpp"
 #include "algorithms/registry.hpp"
+#include "algorithms/sparse.hpp"
 #include "harness/matrices.hpp"
 #include "reference/reference.hpp"
 
@@ -24,11 +25,20 @@ Precision parse_precision(std::string_view text);
 /// A matrix in one precision with its reference. For f32 the estimator sees the float-rounded
 /// matrix, and the reference and all metrics are computed on exactly that matrix (converted
 /// back to double, which is exact), so float errors measure the estimator, not the rounding.
+/// How the estimator's operator stores the matrix.
+enum class Storage { Dense, Sparse };
+std::string_view to_string(Storage s);
+
 struct Problem {
   MatrixSpec spec;
   Precision precision = Precision::F64;
-  DenseMatrix<double> a64;  ///< the matrix the estimator sees, in double
+  DenseMatrix<double> a64;  ///< the matrix, in double (the reference and metrics use it)
   DenseMatrix<float> a32;   ///< the same matrix in float (f32 only)
+  /// Sparse storage for the estimator (CSR, with a transpose for A^T x): chosen for Matrix Market
+  /// files with at most a third of the entries nonzero, where it streams less memory than dense.
+  Storage storage = Storage::Dense;
+  CsrMatrix<double> s64;  ///< sparse f64 operator data (storage == Sparse)
+  CsrMatrix<float> s32;   ///< sparse f32 operator data (storage == Sparse, f32)
   Reference ref;
   double ref_time_s = 0;       ///< seconds to compute the reference, or to read it from the cache
   bool ref_cache_hit = false;  ///< the reference came from the cache
@@ -38,6 +48,9 @@ struct Problem {
 /// its reference.
 Problem make_problem(const MatrixSpec& spec, const DenseMatrix<double>& generated,
                      Precision precision);
+
+/// The sparse-storage rule of make_problem: Matrix Market files with nnz <= m n / 3.
+bool prefers_sparse(const MatrixSpec& spec, const DenseMatrix<double>& a);
 
 /// A validated estimator choice: registry entry plus complete parameters.
 struct EstimatorChoice {
@@ -53,7 +66,7 @@ EstimatorChoice parse_estimator_spec(std::string_view text);
 struct Row {
   std::string matrix, family;
   long long m = 0, n = 0;
-  std::string precision, estimator, params;  ///< params: canonical, at this checkpoint
+  std::string precision, storage, estimator, params;  ///< params: canonical, at this checkpoint
   std::uint64_t seed = 0;
   long long checkpoint = 0;
   double sigma = 0, sigma_ref = 0, ref_bound = 0, sigma2_ref = 0;

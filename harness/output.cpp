@@ -27,10 +27,11 @@ nlohmann::json json_number(double x) {
 
 const std::vector<std::string>& row_columns() {
   static const std::vector<std::string> columns = {
-      "matrix",          "family",       "m",          "n",         "precision", "estimator",
-      "params",          "seed",         "checkpoint", "sigma",     "sigma_ref", "ref_bound",
-      "sigma2_ref",      "cluster_size", "rel_err",    "u_cos_err", "v_cos_err", "residual",
-      "normalized_norm", "iterations",   "matvecs",    "time_s",    "status",    "message"};
+      "matrix",     "family",    "m",         "n",          "precision",
+      "storage",    "estimator", "params",    "seed",       "checkpoint",
+      "sigma",      "sigma_ref", "ref_bound", "sigma2_ref", "cluster_size",
+      "rel_err",    "u_cos_err", "v_cos_err", "residual",   "normalized_norm",
+      "iterations", "matvecs",   "time_s",    "status",     "message"};
   return columns;
 }
 
@@ -49,6 +50,7 @@ nlohmann::json row_to_json(const Row& r) {
       {"m", r.m},
       {"n", r.n},
       {"precision", r.precision},
+      {"storage", r.storage},
       {"estimator", r.estimator},
       {"params", r.params},
       {"seed", r.seed},
@@ -94,6 +96,7 @@ void CsvWriter::write(const Row& r) {
   add(std::to_string(r.m));
   add(std::to_string(r.n));
   add(r.precision);
+  add(r.storage);
   add(csv_field(r.estimator));
   add(csv_field(r.params));
   add(std::to_string(r.seed));

@@ -213,4 +213,24 @@ BOOST_AUTO_TEST_CASE(a_failing_matrix_becomes_error_rows_and_the_sweep_goes_on) 
   BOOST_TEST(lines[2].find(",max_iterations,") != std::string::npos);
 }
 
+// Matrix Market files with few nonzeros run on sparse storage, generated families on dense; the
+// row says which, and the estimate equals the dense one to rounding (8 max(m, n) eps, twice).
+BOOST_AUTO_TEST_CASE(sparse_files_run_sparse_and_agree_with_dense) {
+  const auto spec = parse_matrix_spec(std::string(SPECBENCH_MATRICES_DIR) + "/lp_afiro.mtx");
+  const auto a = make_matrix(spec);
+  const Problem sparse = make_problem(spec, a, Precision::F64);
+  BOOST_TEST((sparse.storage == Storage::Sparse));
+  Problem dense = sparse;
+  dense.storage = Storage::Dense;
+  const auto choice = parse_estimator_spec("lanczos:steps=27");
+  const auto rs = run_estimator(sparse, choice, 1, {}).rows.front();
+  const auto rd = run_estimator(dense, choice, 1, {}).rows.front();
+  BOOST_TEST(rs.storage == "sparse");
+  BOOST_TEST(rd.storage == "dense");
+  BOOST_TEST(std::abs(rs.sigma - rd.sigma) <= 2 * 8 * 51 * 2.2e-16 * rd.sigma);
+  const auto generated = parse_matrix_spec("gaussian:m=20,n=10");
+  BOOST_TEST(
+      (make_problem(generated, make_matrix(generated), Precision::F32).storage == Storage::Dense));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
