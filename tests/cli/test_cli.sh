@@ -177,6 +177,25 @@ for k in ["git_commit", "cxx_flags", "blas", "cpu", "time_utc"]:
 PY
 then ok "run writes runs.csv and meta.json"; else bad "run writes runs.csv and meta.json" "$out"; fi
 
+# scripts/distribution.py on that sweep: one line per (matrix, precision, estimator, params), the
+# seed count, and quantiles that bracket the median.
+dist=$($py scripts/distribution.py "$tmp/small/runs.csv" --out "$tmp/dist.csv" 2>&1)
+if [ $? -eq 0 ] && $py - "$tmp/small/runs.csv" "$tmp/dist.csv" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+table = list(csv.DictReader(open(sys.argv[2])))
+keys = {(r["matrix"], r["precision"], r["estimator"], r["params"]) for r in rows}
+assert len(table) == len(keys), (len(table), len(keys))
+for t in table:
+    assert int(t["seeds"]) == 2, t
+    for m in ["rel_err", "u_cos_err", "v_cos_err"]:
+        lo, med, hi, worst = (float(t[m + s]) for s in ["_p10", "_median", "_p90", "_worst"])
+        assert lo <= med <= hi <= worst, (m, t)
+PY
+then ok "distribution.py"; else bad "distribution.py" "$dist"; fi
+bad_dist=$($py scripts/distribution.py "$tmp/nope.csv" 2>&1); rc=$?
+[ $rc -ne 0 ] && grep -q "cannot read" <<<"$bad_dist" && ok "distribution.py: missing file" || bad "distribution.py: missing file" "$bad_dist"
+
 # A sweep row is reproduced exactly by the `estimate` command built from its keys.
 if $py - "$tmp/small" "$bin" <<'PY'
 import csv, json, os, subprocess, sys
