@@ -9,6 +9,7 @@
 /// 256 (see harness/sweep.cpp). Numerical outcomes are data (Status), not exceptions.
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
 #include <span>
 #include <string_view>
@@ -69,7 +70,27 @@ struct RunControl {
   /// A given initial left vector (length m), for estimators that declare `takes_start` (torch's
   /// `weight_u`); empty: the start is drawn from the seed.
   std::span<const T> start_u;
+  /// A given initial right vector (length n): the previous step's v in a drift run. Used by
+  /// torch_power (parametrizations order) and by power and lanczos when `warm` is set.
+  std::span<const T> start_v;
 };
+
+/// The warm start of power and lanczos: v = start_v / ||start_v|| if `warm` and a usable
+/// start_v (length n, nonzero, finite) was given; otherwise v is drawn from `draw` (Gaussian).
+/// Returns true if it warm-started.
+template <class T, class Draw>
+bool warm_or_draw(bool warm, std::span<const T> start_v, std::span<T> v, Draw&& draw) {
+  if (warm && start_v.size() == v.size()) {
+    const T norm = blas::nrm2(start_v);
+    if (norm > T(0) && std::isfinite(norm)) {
+      for (std::size_t i = 0; i < v.size(); ++i) v[i] = start_v[i] / norm;
+      return true;
+    }
+  }
+  draw();
+  blas::scal(T(1) / blas::nrm2(std::span<const T>(v)), v);
+  return false;
+}
 
 template <class T>
 struct EstimateResult {

@@ -11,6 +11,7 @@ EstimateResult<T> run_lanczos(const Operator<T>& a, const ParamSet& p, Rng& rng,
   LanczosOptions options;
   options.steps = int(p.get_int("steps"));
   options.reorth = parse_reorth(p.get_string("reorth"));
+  options.warm = p.get_string("warm") == "true";
   return lanczos_bidiagonalization(a, options, rng, control);
 }
 
@@ -30,6 +31,11 @@ const EstimatorRegistrar kRegisterLanczos{{
          .default_value = "full",
          .help = "full: reorthogonalize both bases by CGS2; none: plain three-term recurrence",
          .choices = {"full", "none"}},
+        {.name = "warm",
+         .type = ParamType::Choice,
+         .default_value = "false",
+         .help = "true: in a drift run, start from the previous step's v instead of the seed",
+         .choices = {"false", "true"}},
     }},
     .iteration_param = "steps",
     .nested = true,

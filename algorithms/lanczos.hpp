@@ -62,6 +62,7 @@ inline Reorth parse_reorth(std::string_view text) {
 struct LanczosOptions {
   int steps = 30;                ///< bidiagonalization steps (each step is two products)
   Reorth reorth = Reorth::Full;  ///< reorthogonalization of the Lanczos vectors
+  bool warm = false;             ///< v_1 = RunControl::start_v when given (drift runs)
 };
 
 namespace lanczos_detail {
@@ -169,10 +170,9 @@ EstimateResult<typename Op::Scalar> lanczos_bidiagonalization(
   r.v.resize(std::size_t(n));
   CheckpointReporter<T> reporter(control);
 
-  // v_1: Gaussian, normalized
+  // v_1: the previous v (warm) or Gaussian, normalized
   vbasis.resize(std::size_t(n));
-  fill_gaussian<T>(rng, vcol(0));
-  blas::scal(T(1) / blas::nrm2(std::span<const T>(vcol(0))), vcol(0));
+  warm_or_draw<T>(options.warm, control.start_v, vcol(0), [&] { fill_gaussian<T>(rng, vcol(0)); });
 
   // Ritz vectors of B_k: u = U_k p_1, v = V_k q_1, normalized. A zero last diagonal entry
   // (breakdown at alpha_k) comes with a zero column u_k, which p_1 weights by zero anyway.

@@ -11,6 +11,7 @@ EstimateResult<T> run_power(const Operator<T>& a, const ParamSet& p, Rng& rng,
   PowerOptions options;
   options.iters = int(p.get_int("iters"));
   options.tol = p.get_real("tol");
+  options.warm = p.get_string("warm") == "true";
   return power_iteration(a, options, rng, control);
 }
 
@@ -29,6 +30,11 @@ const EstimatorRegistrar kRegisterPower{{
          .default_value = "0",
          .help = "stop when |sigma_k - sigma_{k-1}| <= tol * sigma_k; 0 runs all iterations",
          .min = 0},
+        {.name = "warm",
+         .type = ParamType::Choice,
+         .default_value = "false",
+         .help = "true: in a drift run, start from the previous step's v instead of the seed",
+         .choices = {"false", "true"}},
     }},
     .iteration_param = "iters",
     .nested = true,

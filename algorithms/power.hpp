@@ -23,8 +23,9 @@
 namespace specbench {
 
 struct PowerOptions {
-  int iters = 100;   ///< iteration budget (each iteration is two products)
-  double tol = 0.0;  ///< stop when |sigma_k - sigma_{k-1}| <= tol sigma_k; 0 runs all iterations
+  int iters = 100;    ///< iteration budget (each iteration is two products)
+  double tol = 0.0;   ///< stop when |sigma_k - sigma_{k-1}| <= tol sigma_k; 0 runs all iterations
+  bool warm = false;  ///< start from RunControl::start_v when given (drift runs)
 };
 
 /// Power iteration from a Gaussian start vector drawn from `rng`.
@@ -47,8 +48,8 @@ EstimateResult<typename Op::Scalar> power_iteration(
   std::vector<T> z(n);
   CheckpointReporter<T> reporter(control);
 
-  fill_gaussian<T>(rng, r.v);
-  blas::scal(T(1) / blas::nrm2(std::span<const T>(r.v)), std::span<T>(r.v));
+  warm_or_draw<T>(options.warm, control.start_v, std::span<T>(r.v),
+                  [&] { fill_gaussian<T>(rng, r.v); });
 
   auto snapshot = [&]() {
     return Snapshot<T>{0, r.iterations, r.sigma, r.u, r.v, a.products(), r.status};

@@ -13,7 +13,8 @@
 /// clamped norm), eps = 1e-12 by default, then sigma = u^T (W v). Initial vectors: u and v drawn
 /// N(0, 1) in that order and normalized (as torch does when the layer is created), or a given u
 /// (`--start`, a layer's `weight_u`); with a given u and the parametrizations order, the start v
-/// is normalize(W^T u). A zero W gives zero vectors and sigma = 0, as in torch.
+/// is the given start_v (a drift run carries both, as torch does) or else normalize(W^T u). A zero
+/// W gives zero vectors and sigma = 0, as in torch.
 ///
 /// Products: two per iteration; the hook order's sigma reuses the last W v (torch recomputes the
 /// same product, with the same result), the parametrizations order's needs one more W v.
@@ -95,7 +96,9 @@ EstimateResult<typename Op::Scalar> torch_power(
     torch_detail::normalize<T>(r.v, r.v, eps);
   } else {
     std::copy(control.start_u.begin(), control.start_u.end(), r.u.begin());
-    if (!hook) {
+    if (!hook && control.start_v.size() == n) {  // a drift run keeps both vectors, as torch
+      std::copy(control.start_v.begin(), control.start_v.end(), r.v.begin());
+    } else if (!hook) {
       a.apply_transpose(std::span<const T>(r.u), std::span<T>(wtu));
       torch_detail::normalize<T>(wtu, r.v, eps);
     }

@@ -45,12 +45,14 @@ std::string estimators_taking_start() {
 template <class T>
 RunOutput run_typed(const Problem& problem, const Operator<T>& op, const EstimatorChoice& choice,
                     std::uint64_t seed, const std::vector<int>& checkpoints, bool keep_vectors,
-                    const std::vector<double>& start_u) {
+                    const std::vector<double>& start_u, const std::vector<double>& start_v) {
   const EstimatorInfo& info = *choice.info;
   ParamSet params = choice.params;
   RunControl<T> control;
   const std::vector<T> start_vector(start_u.begin(), start_u.end());  // rounded to T
   control.start_u = start_vector;
+  const std::vector<T> start_right(start_v.begin(), start_v.end());
+  control.start_v = start_right;
   const bool nested = info.nested && !info.iteration_param.empty() && !checkpoints.empty();
   if (nested) {
     control.checkpoints = checkpoints;
@@ -193,7 +195,7 @@ EstimatorChoice parse_estimator_spec(std::string_view text) {
 
 RunOutput run_estimator(const Problem& problem, const EstimatorChoice& choice, std::uint64_t seed,
                         const std::vector<int>& checkpoints, bool keep_vectors,
-                        const std::vector<double>& start_u) {
+                        const std::vector<double>& start_u, const std::vector<double>& start_v) {
   if (!start_u.empty()) {
     SPECBENCH_REQUIRE(choice.info->takes_start, "estimator '", choice.info->name,
                       "' does not take a start vector (--start); estimators that do: ",
@@ -201,9 +203,12 @@ RunOutput run_estimator(const Problem& problem, const EstimatorChoice& choice, s
     SPECBENCH_REQUIRE(std::ssize(start_u) == problem.a64.rows(), "the start vector has ",
                       start_u.size(), " entries; the matrix has ", problem.a64.rows(), " rows");
   }
+  SPECBENCH_REQUIRE(start_v.empty() || std::ssize(start_v) == problem.a64.cols(),
+                    "the start v has ", start_v.size(), " entries; the matrix has ",
+                    problem.a64.cols(), " columns");
   const auto run = [&](const auto& op) {
     using T = typename std::decay_t<decltype(op)>::Scalar;
-    return run_typed<T>(problem, op, choice, seed, checkpoints, keep_vectors, start_u);
+    return run_typed<T>(problem, op, choice, seed, checkpoints, keep_vectors, start_u, start_v);
   };
   const bool sparse = problem.storage == Storage::Sparse;
   if (problem.precision == Precision::F32)

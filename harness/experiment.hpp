@@ -68,6 +68,7 @@ struct Row {
   long long m = 0, n = 0;
   std::string precision, storage, estimator, params;  ///< params: canonical, at this checkpoint
   std::uint64_t seed = 0;
+  int step = -1;  ///< drift step t (W_t); -1 outside drift runs (empty in CSV, null in JSON)
   long long checkpoint = 0;
   double sigma = 0, sigma_ref = 0, ref_bound = 0, sigma2_ref = 0;
   int cluster_size = 1;  ///< multiplicity of sigma1 (cosine errors become subspace sin^2 if > 1)
@@ -99,8 +100,10 @@ struct RunOutput {
 /// status "error" and the message; bad arguments propagate as InvalidArgument.
 /// `start_u`: a given initial left vector (length m, in double; rounded to the working
 /// precision), only for estimators that take one (EstimatorInfo::takes_start).
+/// `start_v`: the previous v of a drift run (length n), for estimators that carry state.
 RunOutput run_estimator(const Problem& problem, const EstimatorChoice& choice, std::uint64_t seed,
                         const std::vector<int>& checkpoints, bool keep_vectors = false,
-                        const std::vector<double>& start_u = {});
+                        const std::vector<double>& start_u = {},
+                        const std::vector<double>& start_v = {});
 
 }  // namespace specbench

@@ -27,11 +27,12 @@ nlohmann::json json_number(double x) {
 
 const std::vector<std::string>& row_columns() {
   static const std::vector<std::string> columns = {
-      "matrix",     "family",    "m",         "n",          "precision",
-      "storage",    "estimator", "params",    "seed",       "checkpoint",
-      "sigma",      "sigma_ref", "ref_bound", "sigma2_ref", "cluster_size",
-      "rel_err",    "u_cos_err", "v_cos_err", "residual",   "normalized_norm",
-      "iterations", "matvecs",   "time_s",    "status",     "message"};
+      "matrix",          "family",     "m",         "n",         "precision",
+      "storage",         "estimator",  "params",    "seed",      "step",
+      "checkpoint",      "sigma",      "sigma_ref", "ref_bound", "sigma2_ref",
+      "cluster_size",    "rel_err",    "u_cos_err", "v_cos_err", "residual",
+      "normalized_norm", "iterations", "matvecs",   "time_s",    "status",
+      "message"};
   return columns;
 }
 
@@ -54,6 +55,7 @@ nlohmann::json row_to_json(const Row& r) {
       {"estimator", r.estimator},
       {"params", r.params},
       {"seed", r.seed},
+      {"step", r.step >= 0 ? nlohmann::json(r.step) : nlohmann::json(nullptr)},
       {"checkpoint", r.checkpoint},
       {"sigma", json_number(r.sigma)},
       {"sigma_ref", json_number(r.sigma_ref)},
@@ -100,6 +102,7 @@ void CsvWriter::write(const Row& r) {
   add(csv_field(r.estimator));
   add(csv_field(r.params));
   add(std::to_string(r.seed));
+  add(r.step >= 0 ? std::to_string(r.step) : std::string());
   add(std::to_string(r.checkpoint));
   for (double x : {r.sigma, r.sigma_ref, r.ref_bound, r.sigma2_ref}) add(format_double(x));
   add(std::to_string(r.cluster_size));

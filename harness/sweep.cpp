@@ -138,10 +138,30 @@ std::vector<std::vector<std::pair<std::string, std::string>>> cartesian(
 
 void add_block(const ConfigReader& cfg, const toml::table& block, const Defaults& sweep_defaults,
                SweepPlan& plan, std::map<std::string, std::size_t>& matrix_index) {
-  cfg.allow_keys(block, {"matrices", "estimators", "seeds", "precisions", "iterations"},
+  cfg.allow_keys(block, {"matrices", "estimators", "seeds", "precisions", "iterations", "drift"},
                  "[[block]]");
   Defaults d = sweep_defaults;
   read_defaults(cfg, block, d);
+  Drift drift;
+  if (const toml::node* node = block.get("drift")) {
+    const toml::table* t = node->as_table();
+    if (!t)
+      cfg.fail(node, "drift", "expected a table: drift = { steps = T, eta = 0.01, seed = 0 }");
+    cfg.allow_keys(*t, {"steps", "eta", "seed"}, "drift");
+    const toml::node* steps = t->get("steps");
+    if (!steps) cfg.fail(node, "drift", "needs steps = T (>= 1)");
+    drift.steps = int(cfg.integers(*steps, "steps", 1).front());
+    if (const toml::node* seed = t->get("seed"))
+      drift.seed = std::uint64_t(cfg.integers(*seed, "seed", 0).front());
+    if (const toml::node* eta = t->get("eta")) {
+      const auto v = eta->value<double>();
+      if (!v || !std::isfinite(*v) || *v < 0)
+        cfg.fail(eta, "eta", "expected a finite number >= 0 (the relative size of each step)");
+      drift.eta = *v;
+    } else {
+      cfg.fail(node, "drift", "needs eta = (the relative Frobenius size of each step, e.g. 0.01)");
+    }
+  }
 
   const toml::node* matrices = block.get("matrices");
   if (!matrices) cfg.fail(&block, "matrices", "missing in [[block]]");
@@ -204,7 +224,7 @@ void add_block(const ConfigReader& cfg, const toml::table& block, const Defaults
       }
       if (key.str() == info->iteration_param) {
         iteration_listed = true;
-        if (info->nested) {
+        if (info->nested && drift.steps == 0) {
           for (const auto& v : values) checkpoints.push_back(std::stoi(v));
           continue;
         }
@@ -212,8 +232,9 @@ void add_block(const ConfigReader& cfg, const toml::table& block, const Defaults
       lists.emplace_back(std::string(key.str()), values);
     }
     // The block's `iterations` set the iteration parameter unless the estimator lists it.
+    // In a drift block every iteration count is its own trajectory (one call per step).
     if (!iteration_listed && !d.iterations.empty() && !info->iteration_param.empty()) {
-      if (info->nested) {
+      if (info->nested && drift.steps == 0) {
         checkpoints = d.iterations;
       } else {
         std::vector<std::string> values;
@@ -238,11 +259,12 @@ void add_block(const ConfigReader& cfg, const toml::table& block, const Defaults
     for (Precision p : d.precisions)
       for (const auto& g : groups)
         for (std::uint64_t seed : d.seeds) {
-          plan.runs.push_back({mi, p, g.choice, seed, g.checkpoints});
+          plan.runs.push_back({mi, p, g.choice, seed, g.checkpoints, drift});
           std::vector<int> unique = g.checkpoints;
           std::sort(unique.begin(), unique.end());
           unique.erase(std::unique(unique.begin(), unique.end()), unique.end());
-          plan.rows += unique.empty() ? 1 : unique.size();
+          plan.rows +=
+              drift.steps > 0 ? std::size_t(drift.steps) + 1 : (unique.empty() ? 1 : unique.size());
         }
 }
 
@@ -300,9 +322,20 @@ SweepPlan load_sweep(const std::filesystem::path& config) {
   }
   // Group runs by matrix, then precision, keeping config order within (stable).
   std::stable_sort(plan.runs.begin(), plan.runs.end(), [](const RunSpec& a, const RunSpec& b) {
-    return std::tie(a.matrix, a.precision) < std::tie(b.matrix, b.precision);
+    return std::tie(a.matrix, a.precision) < std::tie(b.matrix, b.precision) ||
+           (std::tie(a.matrix, a.precision) == std::tie(b.matrix, b.precision) &&
+            a.drift.key() < b.drift.key());
   });
   return plan;
+}
+
+void drift_step(DenseMatrix<double>& w, double eta, Rng& rng) {
+  DenseMatrix<double> g(w.rows(), w.cols());
+  fill_gaussian<double>(rng, g.values());
+  const double norm_w = blas::nrm2(std::span<const double>(w.values()));
+  const double norm_g = blas::nrm2(std::span<const double>(g.values()));
+  if (norm_g == 0) return;
+  blas::axpy(eta * norm_w / norm_g, std::span<const double>(g.values()), w.values());
 }
 
 SweepSummary run_sweep(const SweepPlan& plan, const SweepOptions& options) {
@@ -331,56 +364,114 @@ SweepSummary run_sweep(const SweepPlan& plan, const SweepOptions& options) {
 
   auto last_progress = Clock::now();
   std::size_t done = 0;
-  std::size_t i = 0;
-  while (i < plan.runs.size()) {
-    // Runs [i, j) share a matrix and a precision: one problem, one reference.
-    std::size_t j = i;
-    while (j < plan.runs.size() && plan.runs[j].matrix == plan.runs[i].matrix &&
-           plan.runs[j].precision == plan.runs[i].precision)
-      ++j;
-    const MatrixSpec& spec = plan.matrices[plan.runs[i].matrix];
-    const Precision precision = plan.runs[i].precision;
-    std::optional<Problem> problem;
-    std::string problem_error;
+  auto progress = [&](std::size_t runs_done) {
+    done = runs_done;
+    const auto now = Clock::now();
+    if (!options.quiet &&
+        (now - last_progress > std::chrono::seconds(1) || done == plan.runs.size())) {
+      const double elapsed = std::chrono::duration<double>(now - start).count();
+      const double left =
+          elapsed / double(std::max<std::size_t>(done, 1)) * double(plan.runs.size() - done);
+      std::cerr << "[" << done << "/" << plan.runs.size() << " runs] " << format_seconds(elapsed)
+                << " elapsed, ~" << format_seconds(left) << " left\n";
+      last_progress = now;
+    }
+  };
+  auto write = [&](const Row& row) {
+    csv.write(row);
+    ++summary.rows;
+    if (row.status == "error") ++summary.errors;
+  };
+  auto load = [&](const MatrixSpec& spec, const DenseMatrix<double>& a, Precision precision,
+                  int step, std::optional<Problem>& problem, std::string& error) {
+    problem.reset();
     try {
-      problem = make_problem(spec, make_matrix(spec), precision);
-      meta["references"].push_back(reference_to_json(*problem));
-      if (!options.quiet)
+      problem = make_problem(spec, a, precision);
+      auto ref = reference_to_json(*problem);
+      if (step >= 0) ref["step"] = step;
+      meta["references"].push_back(std::move(ref));
+      if (!options.quiet && step <= 0)
         std::cerr << "matrix " << spec.text << " (" << problem->a64.rows() << " x "
                   << problem->a64.cols() << ", " << to_string(precision)
                   << "): reference sigma1 = " << problem->ref.sigma1_text << " +- "
                   << format_double(problem->ref.bound) << " in "
                   << format_seconds(problem->ref_time_s) << "\n";
     } catch (const std::exception& e) {
-      problem_error = e.what();
+      error = e.what();
       if (!options.quiet) std::cerr << "matrix " << spec.text << ": error: " << e.what() << "\n";
     }
+  };
 
-    for (; i < j; ++i) {
-      const RunSpec& run = plan.runs[i];
-      std::vector<Row> rows;
-      try {
-        if (!problem) throw std::runtime_error(problem_error);
-        rows = run_estimator(*problem, run.estimator, run.seed, run.checkpoints).rows;
-      } catch (const std::exception& e) {
-        rows.assign(1, failed_row(spec, precision, run.estimator, run.seed, e.what()));
+  std::size_t i = 0;
+  while (i < plan.runs.size()) {
+    // Runs [i, j) share a matrix, a precision and a drift: one problem (per step), one reference.
+    std::size_t j = i;
+    while (j < plan.runs.size() && plan.runs[j].matrix == plan.runs[i].matrix &&
+           plan.runs[j].precision == plan.runs[i].precision &&
+           plan.runs[j].drift.key() == plan.runs[i].drift.key())
+      ++j;
+    const MatrixSpec& spec = plan.matrices[plan.runs[i].matrix];
+    const Precision precision = plan.runs[i].precision;
+    const Drift drift = plan.runs[i].drift;
+    std::optional<Problem> problem;
+    std::string problem_error;
+    DenseMatrix<double> w;
+    try {
+      w = make_matrix(spec);
+    } catch (const std::exception& e) {
+      problem_error = e.what();
+    }
+    if (problem_error.empty())
+      load(spec, w, precision, drift.steps > 0 ? 0 : -1, problem, problem_error);
+
+    if (drift.steps == 0) {
+      for (; i < j; ++i) {
+        const RunSpec& run = plan.runs[i];
+        std::vector<Row> rows;
+        try {
+          if (!problem) throw std::runtime_error(problem_error);
+          rows = run_estimator(*problem, run.estimator, run.seed, run.checkpoints).rows;
+        } catch (const std::exception& e) {
+          rows.assign(1, failed_row(spec, precision, run.estimator, run.seed, e.what()));
+        }
+        for (const Row& row : rows) write(row);
+        progress(done + 1);
       }
-      for (const Row& row : rows) {
-        csv.write(row);
-        ++summary.rows;
-        if (row.status == "error") ++summary.errors;
+      continue;
+    }
+
+    // A drift group: every run steps through the same W_0, W_1, ..., carrying its own state.
+    struct State {
+      std::vector<double> u, v;
+    };
+    std::vector<State> state(j - i);
+    Rng drift_rng(drift.seed);
+    for (int t = 0; t <= drift.steps; ++t) {
+      if (t > 0 && problem_error.empty()) {
+        drift_step(w, drift.eta, drift_rng);
+        load(spec, w, precision, t, problem, problem_error);
       }
-      ++done;
-      const auto now = Clock::now();
-      if (!options.quiet &&
-          (now - last_progress > std::chrono::seconds(1) || done == plan.runs.size())) {
-        const double elapsed = std::chrono::duration<double>(now - start).count();
-        const double left = elapsed / double(done) * double(plan.runs.size() - done);
-        std::cerr << "[" << done << "/" << plan.runs.size() << " runs] " << format_seconds(elapsed)
-                  << " elapsed, ~" << format_seconds(left) << " left\n";
-        last_progress = now;
+      for (std::size_t k = i; k < j; ++k) {
+        const RunSpec& run = plan.runs[k];
+        State& st = state[k - i];
+        Row row;
+        try {
+          if (!problem) throw std::runtime_error(problem_error);
+          const bool takes_u = run.estimator.info->takes_start;
+          row = run_estimator(*problem, run.estimator, run.seed, {}, true,
+                              takes_u ? st.u : std::vector<double>{}, st.v)
+                    .rows.front();
+          st.u = row.u;
+          st.v = row.v;
+        } catch (const std::exception& e) {
+          row = failed_row(spec, precision, run.estimator, run.seed, e.what());
+        }
+        row.step = t;
+        write(row);
       }
     }
+    progress(done + (j - i));
+    i = j;
   }
 
   summary.seconds = std::chrono::duration<double>(Clock::now() - start).count();

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "harness/experiment.hpp"
@@ -15,14 +16,30 @@
 
 namespace specbench {
 
-/// One estimator run in the grid: it yields one row per checkpoint (or one row).
+/// A drift trajectory (the training regime): W_0 is the block's matrix, then
+/// W_t = W_{t-1} + eta ||W_{t-1}||_F G_t / ||G_t||_F with Gaussian G_t drawn from `seed`, for
+/// `steps` steps. Estimators are called once per step and carry their state (torch_power its u
+/// and v, power and lanczos their v when warm=true).
+struct Drift {
+  int steps = 0;  ///< 0: no drift
+  double eta = 0;
+  std::uint64_t seed = 0;
+  auto key() const { return std::tie(steps, eta, seed); }
+};
+
+/// One estimator run in the grid: it yields one row per checkpoint (or one row); a drift run
+/// yields one row per step.
 struct RunSpec {
   std::size_t matrix = 0;  ///< index into SweepPlan::matrices
   Precision precision = Precision::F64;
   EstimatorChoice estimator;
   std::uint64_t seed = 0;
-  std::vector<int> checkpoints;  ///< empty: one row at the end
+  std::vector<int> checkpoints;  ///< empty: one row at the end (always empty for drift runs)
+  Drift drift;
 };
+
+/// W_{t+1} from W_t (the drift update, in place), drawing G from `rng`.
+void drift_step(DenseMatrix<double>& w, double eta, Rng& rng);
 
 struct SweepPlan {
   std::string name;
