@@ -5,6 +5,8 @@
 #include <iomanip>
 #include <iostream>
 #include <sstream>
+#include <thread>
+#include <tuple>
 
 #include "algorithms/error.hpp"
 #include "harness/build_info.hpp"
@@ -170,24 +172,71 @@ int cmd_reference(const ReferenceArgs& args) {
 }
 
 struct RunArgs {
-  std::string config, out;
-  bool quiet = false;
+  std::string config, out, explain, shard = "1/1";
+  bool quiet = false, fresh = false, dry_run = false;
+  int jobs = 0;
 };
+
+/// "K/N" with 1 <= K <= N.
+std::pair<int, int> parse_shard(const std::string& text) {
+  const auto slash = text.find('/');
+  int k = 0, n = 0;
+  try {
+    if (slash == std::string::npos) throw std::invalid_argument("");
+    std::size_t used = 0;
+    k = std::stoi(text.substr(0, slash), &used);
+    if (used != slash) throw std::invalid_argument("");
+    n = std::stoi(text.substr(slash + 1), &used);
+    if (used != text.size() - slash - 1) throw std::invalid_argument("");
+  } catch (const std::exception&) {
+    throw InvalidArgument("--shard: expected K/N (e.g. 2/8), got '" + text + "'");
+  }
+  SPECBENCH_REQUIRE(n >= 1 && k >= 1 && k <= n, "--shard: need 1 <= K <= N, got '", text, "'");
+  return {k, n};
+}
 
 int cmd_run(const RunArgs& args) {
   const SweepPlan plan = load_sweep(args.config);
   SweepOptions options;
-  options.output = args.out;
+  options.output = args.out.empty() ? plan.output : std::filesystem::path(args.out);
   options.quiet = args.quiet;
+  options.fresh = args.fresh;
+  options.jobs = args.jobs > 0 ? args.jobs : int(std::max(1u, std::thread::hardware_concurrency()));
+  std::tie(options.shard, options.shards) = parse_shard(args.shard);
+  if (!args.explain.empty()) {
+    explain_cell(plan, args.explain, std::cout);
+    return 0;
+  }
+  if (args.dry_run) {
+    ResumeState state;
+    state.done.assign(plan.runs.size(), 0);
+    if (!args.fresh) state = inspect_output(plan, options.output);
+    describe_plan(plan, state, options, std::cout);
+    return 0;
+  }
   if (!args.quiet)
     std::cerr << "sweep '" << plan.name << "': " << plan.matrices.size() << " matrices, "
-              << plan.runs.size() << " runs, " << plan.rows << " rows\n";
+              << plan.runs.size() << " cells, " << plan.rows << " rows, " << options.jobs
+              << " job(s)" << (options.shards > 1 ? ", shard " + args.shard : "") << "\n";
   const SweepSummary s = run_sweep(plan, options);
   std::cerr << "wrote " << s.rows << " rows to " << (s.output / "runs.csv").string() << " and "
             << (s.output / "meta.json").string() << " in " << std::fixed << std::setprecision(2)
             << s.seconds << " s";
   if (s.errors) std::cerr << "; " << s.errors << " rows have status 'error' (see their message)";
   std::cerr << "\n";
+  return s.errors ? kExitFailure : 0;
+}
+
+struct MergeArgs {
+  std::vector<std::string> inputs;
+  std::string out;
+};
+
+int cmd_merge(const MergeArgs& args) {
+  std::vector<std::filesystem::path> inputs(args.inputs.begin(), args.inputs.end());
+  const SweepSummary s = merge_outputs(inputs, args.out);
+  std::cerr << "merged " << inputs.size() << " outputs: " << s.rows << " rows to "
+            << (s.output / "runs.csv").string() << ", summary.csv and meta.json\n";
   return s.errors ? kExitFailure : 0;
 }
 
@@ -254,6 +303,22 @@ int cli_main(int argc, char** argv) {
   run_cmd->add_option("--out,-o", run.out,
                       "Output directory (default: [sweep] output, else results/CONFIG_NAME)");
   run_cmd->add_flag("--quiet,-q", run.quiet, "No progress messages");
+  run_cmd->add_option("--jobs,-j", run.jobs, "Parallel cells (default: all cores)")
+      ->check(CLI::PositiveNumber);
+  run_cmd->add_flag("--fresh", run.fresh,
+                    "Start over: replace existing results instead of resuming them");
+  run_cmd->add_flag("--dry-run", run.dry_run,
+                    "List the cells, how many are done, and the work; run nothing");
+  run_cmd->add_option("--explain", run.explain,
+                      "Print the `specbench estimate` commands that reproduce a cell's rows");
+  run_cmd->add_option("--shard", run.shard,
+                      "Run the K-th of N deterministic slices of the cells (K/N, e.g. 2/8)");
+
+  MergeArgs merge;
+  auto* merge_cmd = app.add_subcommand(
+      "merge", "Combine the outputs of shards (same config and code) into one result set");
+  merge_cmd->add_option("dirs", merge.inputs, "Output directories of the shards")->required();
+  merge_cmd->add_option("--out,-o", merge.out, "Output directory")->required();
 
   try {
     app.parse(argc, argv);
@@ -264,6 +329,7 @@ int cli_main(int argc, char** argv) {
 
   try {
     if (*list) return cmd_list(list_format);
+    if (*merge_cmd) return cmd_merge(merge);
     if (*estimate) return cmd_estimate(est);
     if (*reference) return cmd_reference(ref);
     if (*run_cmd) return cmd_run(run);

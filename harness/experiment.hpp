@@ -75,7 +75,9 @@ struct Row {
   double rel_err = 0, u_cos_err = 0, v_cos_err = 0, residual = 0, normalized_norm = 0;
   long long iterations = 0, matvecs = 0;
   double time_s = 0;
+  double time_spread = 0;  ///< (max - min) / median of the timing repeats (0 for one timing)
   std::string status, message;
+  std::string cell;          ///< the sweep cell's key (empty outside sweeps)
   std::vector<double> u, v;  ///< filled only when asked for (not written to CSV)
 };
 

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <charconv>
 #include <cmath>
 #include <stdexcept>
@@ -31,8 +32,8 @@ const std::vector<std::string>& row_columns() {
       "storage",         "estimator",  "params",    "seed",      "step",
       "checkpoint",      "sigma",      "sigma_ref", "ref_bound", "sigma2_ref",
       "cluster_size",    "rel_err",    "u_cos_err", "v_cos_err", "residual",
-      "normalized_norm", "iterations", "matvecs",   "time_s",    "status",
-      "message"};
+      "normalized_norm", "iterations", "matvecs",   "time_s",    "time_spread",
+      "status",          "message",    "cell"};
   return columns;
 }
 
@@ -70,24 +71,27 @@ nlohmann::json row_to_json(const Row& r) {
       {"iterations", r.iterations},
       {"matvecs", r.matvecs},
       {"time_s", r.time_s},
+      {"time_spread", r.time_spread},
       {"status", r.status},
       {"message", r.message},
+      {"cell", r.cell},
   };
   if (!r.u.empty()) j["u"] = r.u;
   if (!r.v.empty()) j["v"] = r.v;
   return j;
 }
 
-CsvWriter::CsvWriter(const std::filesystem::path& path) : out_(path, std::ios::trunc), path_(path) {
-  if (!out_) throw std::runtime_error("cannot write " + path.string());
-  const auto& cols = row_columns();
-  for (std::size_t i = 0; i < cols.size(); ++i) out_ << (i ? "," : "") << cols[i];
-  out_ << '\n' << std::flush;
+std::string csv_line_field(const std::string& field) {
+  return csv_field(field);
 }
 
-void CsvWriter::write(const Row& r) {
-  // Build the whole line first, then write it in one call: a kill leaves whole lines only
-  // (up to a possibly missing last line, which readers skip).
+std::string csv_header() {
+  std::string line;
+  for (const auto& c : row_columns()) line += (line.empty() ? "" : ",") + c;
+  return line + "\n";
+}
+
+std::string csv_line(const Row& r) {
   std::string line;
   auto add = [&](const std::string& field) {
     if (!line.empty()) line += ',';
@@ -111,18 +115,90 @@ void CsvWriter::write(const Row& r) {
   add(std::to_string(r.iterations));
   add(std::to_string(r.matvecs));
   add(format_double(r.time_s));
+  add(format_double(r.time_spread));
   add(csv_field(r.status));
-  // The message may be empty: keep the trailing field.
+  // The message may be empty: keep the field.
   line += ',' + csv_field(r.message);
-  line += '\n';
-  out_.write(line.data(), std::streamsize(line.size()));
+  line += ',' + csv_field(r.cell);
+  return line + '\n';
+}
+
+CsvWriter::CsvWriter(const std::filesystem::path& path, bool append)
+    : out_(path, append ? std::ios::app : std::ios::trunc), path_(path) {
+  if (!out_) throw std::runtime_error("cannot write " + path.string());
+  if (!append) write_text(csv_header());
+}
+
+void CsvWriter::write(const std::vector<Row>& rows) {
+  // All rows of a cell in one write: a kill leaves whole cells, or a torn last cell that the
+  // resume logic detects (its rows are fewer than expected, or its last line is cut).
+  std::string text;
+  for (const Row& r : rows) text += csv_line(r);
+  write_text(text);
+}
+
+void CsvWriter::write_text(const std::string& text) {
+  out_.write(text.data(), std::streamsize(text.size()));
   out_.flush();
   if (!out_) throw std::runtime_error("write failed: " + path_.string());
 }
 
+CsvTable read_csv(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InvalidArgument(path.string() + ": cannot open");
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CsvTable table;
+  std::vector<std::string> fields;
+  std::string field;
+  bool quoted = false, after_quote = false;
+  std::size_t line_start = 0;
+  for (std::size_t k = 0; k < text.size(); ++k) {
+    const char c = text[k];
+    if (quoted) {
+      if (c == '"') {
+        if (k + 1 < text.size() && text[k + 1] == '"') {
+          field += '"';
+          ++k;
+        } else {
+          quoted = false;
+          after_quote = true;
+        }
+      } else {
+        field += c;
+      }
+      continue;
+    }
+    if (c == '"' && field.empty() && !after_quote) {
+      quoted = true;
+    } else if (c == ',') {
+      fields.push_back(std::move(field));
+      field.clear();
+      after_quote = false;
+    } else if (c == '\n') {
+      fields.push_back(std::move(field));
+      field.clear();
+      after_quote = false;
+      if (table.header.empty())
+        table.header = std::move(fields);
+      else
+        table.rows.push_back(std::move(fields));
+      fields.clear();
+      line_start = k + 1;
+    } else if (c != '\r') {
+      field += c;
+    }
+  }
+  // Anything after the last newline is a torn line (a write cut short): not a row.
+  table.complete_bytes = line_start;
+  table.torn = line_start < text.size();
+  return table;
+}
+
 void write_file_atomic(const std::filesystem::path& path, const std::string& content) {
+  // Unique per process and call: concurrent writers (threads of one sweep) never share a file.
+  static std::atomic<unsigned long long> counter{0};
   auto tmp = path;
-  tmp += ".tmp." + std::to_string(::getpid());
+  tmp += ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter++);
   {
     std::ofstream out(tmp, std::ios::trunc);
     out << content;

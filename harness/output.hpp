@@ -29,18 +29,44 @@ nlohmann::json row_to_json(const Row& row);
 /// refine_iterations, time_s, cache (hit or miss). Shared by `specbench reference` and meta.json.
 nlohmann::json reference_to_json(const Problem& problem);
 
+/// A field quoted for CSV if it needs to be (RFC 4180).
+std::string csv_line_field(const std::string& field);
+
+/// The header line of runs.csv (with its newline), and one row as a CSV line.
+std::string csv_header();
+std::string csv_line(const Row& row);
+
 /// Appends rows to a CSV file, flushing after every write, so that a killed sweep keeps every
-/// finished row and never a torn one beyond the last line.
+/// finished cell and never a torn line except possibly the last one.
 class CsvWriter {
  public:
-  /// Creates (truncates) `path` and writes the header.
-  explicit CsvWriter(const std::filesystem::path& path);
-  void write(const Row& row);
+  /// Creates (truncates) `path` and writes the header, or appends to it.
+  explicit CsvWriter(const std::filesystem::path& path, bool append = false);
+  /// Writes the rows (one cell's) in one call.
+  void write(const std::vector<Row>& rows);
 
  private:
+  void write_text(const std::string& text);
   std::ofstream out_;
   std::filesystem::path path_;
 };
+
+/// A CSV file read back (RFC 4180 quoting): the header, the complete rows, and whether a torn
+/// last line (no final newline: a write cut short) was dropped; complete_bytes is the length of
+/// the well-formed prefix.
+struct CsvTable {
+  std::vector<std::string> header;
+  std::vector<std::vector<std::string>> rows;
+  bool torn = false;
+  std::size_t complete_bytes = 0;
+  /// Index of a column, or npos.
+  std::size_t column(const std::string& name) const {
+    for (std::size_t i = 0; i < header.size(); ++i)
+      if (header[i] == name) return i;
+    return std::string::npos;
+  }
+};
+CsvTable read_csv(const std::filesystem::path& path);
 
 /// Writes `content` to `path` through a temporary file in the same directory and a rename.
 void write_file_atomic(const std::filesystem::path& path, const std::string& content);

@@ -14,7 +14,7 @@ namespace {
 
 constexpr const char* kFormat = "specbench-reference-cache";
 
-std::string sha1_hex(boost::uuids::detail::sha1& h) {
+std::string digest_hex(boost::uuids::detail::sha1& h) {
   boost::uuids::detail::sha1::digest_type digest;
   h.get_digest(digest);
   std::ostringstream out;
@@ -25,12 +25,6 @@ std::string sha1_hex(boost::uuids::detail::sha1& h) {
     out << word;
   }
   return out.str();
-}
-
-std::string sha1_hex(const std::string& text) {
-  boost::uuids::detail::sha1 h;
-  h.process_bytes(text.data(), text.size());
-  return sha1_hex(h);
 }
 
 nlohmann::json to_json(const Reference& r) {
@@ -94,6 +88,12 @@ bool load(const std::filesystem::path& path, const std::string& key, std::int64_
 
 }  // namespace
 
+std::string sha1_hex(std::string_view text) {
+  boost::uuids::detail::sha1 h;
+  h.process_bytes(text.data(), text.size());
+  return digest_hex(h);
+}
+
 std::filesystem::path reference_cache_dir() {
   if (const char* dir = std::getenv("SPECBENCH_CACHE_DIR"))
     return std::string(dir) == "off" ? std::filesystem::path() : std::filesystem::path(dir);
@@ -112,7 +112,7 @@ std::string reference_cache_key(const double* a, std::int64_t m, std::int64_t n)
   // The bytes of the doubles: the key is the exact contents (x86-64 and AArch64 are both
   // little-endian IEEE 754, so keys are portable between them).
   h.process_bytes(a, std::size_t(m) * std::size_t(n) * sizeof(double));
-  return sha1_hex(h);
+  return digest_hex(h);
 }
 
 CachedReference cached_reference(const double* a, std::int64_t m, std::int64_t n) {

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <string_view>
 
 #include "reference/reference.hpp"
 
@@ -23,6 +24,9 @@ struct CachedReference {
   Reference ref;
   bool hit = false;  ///< read from the cache (false: computed now)
 };
+
+/// SHA-1 of a text, 40 hex digits (Boost.Uuid's implementation). Also keys sweep cells.
+std::string sha1_hex(std::string_view text);
 
 /// The cache directory, or an empty path if caching is off.
 std::filesystem::path reference_cache_dir();

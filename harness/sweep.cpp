@@ -1,15 +1,22 @@
 #include "harness/sweep.hpp"
 
 #include <toml++/toml.h>
+#include <unistd.h>
 
+#include <atomic>
 #include <chrono>
+#include <cmath>
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <mutex>
 #include <sstream>
+#include <thread>
 
 #include "harness/output.hpp"
 #include "harness/provenance.hpp"
+#include "harness/reference_cache.hpp"
+#include "harness/summary.hpp"
 
 namespace specbench {
 namespace {
@@ -303,8 +310,29 @@ SweepPlan load_sweep(const std::filesystem::path& config) {
   if (const toml::node* sweep_node = root.get("sweep")) {
     const toml::table* sweep = sweep_node->as_table();
     if (!sweep) cfg.fail(sweep_node, "sweep", "expected a table [sweep]");
-    cfg.allow_keys(*sweep, {"name", "output", "seeds", "precisions", "iterations"}, "[sweep]");
+    cfg.allow_keys(*sweep,
+                   {"name", "output", "seeds", "precisions", "iterations", "tolerances", "timing"},
+                   "[sweep]");
     if (auto n = sweep->get("name")) plan.name = cfg.texts(*n, "name").front();
+    if (auto n = sweep->get("tolerances")) {
+      plan.tolerances.clear();
+      const toml::array* arr = n->as_array();
+      if (!arr || arr->empty())
+        cfg.fail(n, "tolerances", "expected a list of numbers, e.g. [1e-2, 1e-6]");
+      for (const auto& t : *arr) {
+        const auto v = t.value<double>();
+        if (!v || !(*v > 0) || !std::isfinite(*v))
+          cfg.fail(&t, "tolerances", "expected positive finite numbers");
+        plan.tolerances.push_back(*v);
+      }
+    }
+    if (auto n = sweep->get("timing")) {
+      const toml::table* t = n->as_table();
+      if (!t) cfg.fail(n, "timing", "expected a table: timing = { repeats = 3 }");
+      cfg.allow_keys(*t, {"repeats"}, "timing");
+      if (auto r = t->get("repeats"))
+        plan.timing_repeats = int(cfg.integers(*r, "repeats", 0).front());
+    }
     if (auto n = sweep->get("output")) plan.output = cfg.texts(*n, "output").front();
     read_defaults(cfg, *sweep, defaults);
   }
@@ -320,12 +348,34 @@ SweepPlan load_sweep(const std::filesystem::path& config) {
     if (!block) cfg.fail(&b, "block", "expected [[block]] tables");
     add_block(cfg, *block, defaults, plan, matrix_index);
   }
+  plan.config_hash = sha1_hex(plan.config_text);
   // Group runs by matrix, then precision, keeping config order within (stable).
   std::stable_sort(plan.runs.begin(), plan.runs.end(), [](const RunSpec& a, const RunSpec& b) {
     return std::tie(a.matrix, a.precision) < std::tie(b.matrix, b.precision) ||
            (std::tie(a.matrix, a.precision) == std::tie(b.matrix, b.precision) &&
             a.drift.key() < b.drift.key());
   });
+  // Cell keys: a hash of everything that determines the cell's rows.
+  std::map<std::string, std::size_t> seen;
+  for (auto& run : plan.runs) {
+    std::ostringstream key;
+    key << plan.matrices[run.matrix].text << '|' << to_string(run.precision) << '|'
+        << run.estimator.info->name << '|' << run.estimator.params.to_string() << '|';
+    for (int c : run.checkpoints) key << c << ',';
+    key << '|' << run.seed << '|' << run.drift.steps << ',' << format_double(run.drift.eta) << ','
+        << run.drift.seed;
+    run.cell = sha1_hex(key.str()).substr(0, 16);
+    std::vector<int> unique = run.checkpoints;
+    std::sort(unique.begin(), unique.end());
+    unique.erase(std::unique(unique.begin(), unique.end()), unique.end());
+    run.rows = run.drift.steps > 0 ? std::size_t(run.drift.steps) + 1
+                                   : (unique.empty() ? 1 : unique.size());
+    if (!seen.emplace(run.cell, 0).second)
+      throw InvalidArgument(config.string() + ": the same cell appears twice (" +
+                            plan.matrices[run.matrix].text + ", " + run.estimator.info->name + " " +
+                            run.estimator.params.to_string() + ", seed " +
+                            std::to_string(run.seed) + "): remove the duplicate");
+  }
   return plan;
 }
 
@@ -338,149 +388,577 @@ void drift_step(DenseMatrix<double>& w, double eta, Rng& rng) {
   blas::axpy(eta * norm_w / norm_g, std::span<const double>(g.values()), w.values());
 }
 
+namespace {
+
+/// Runs fn(0..count-1) on `jobs` threads; fn must not throw.
+template <class F>
+void parallel_for(std::size_t count, int jobs, F&& fn) {
+  const auto workers = std::size_t(std::max(1, std::min<int>(jobs, int(count))));
+  if (workers <= 1) {
+    for (std::size_t k = 0; k < count; ++k) fn(k);
+    return;
+  }
+  std::atomic<std::size_t> next{0};
+  std::vector<std::thread> threads;
+  for (std::size_t w = 0; w < workers; ++w)
+    threads.emplace_back([&] {
+      for (std::size_t k = next++; k < count; k = next++) fn(k);
+    });
+  for (auto& t : threads) t.join();
+}
+
+double median_of(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const std::size_t n = v.size();
+  return n == 0 ? 0.0 : n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/// Progress on stderr: a redrawn bar when stderr is a terminal, a plain line every 5 s
+/// otherwise (logs of batch jobs).
+class Progress {
+ public:
+  Progress(std::size_t total, bool quiet) : total_(total), quiet_(quiet), tty_(::isatty(2)) {}
+  void message(const std::string& text) {
+    if (quiet_) return;
+    std::lock_guard lock(mutex_);
+    if (tty_ && drawn_) std::cerr << "\r\033[K";
+    std::cerr << text << "\n";
+    drawn_ = false;
+  }
+  void advance(std::size_t cells) {
+    if (quiet_) return;
+    std::lock_guard lock(mutex_);
+    done_ += cells;
+    const auto now = Clock::now();
+    const bool last = done_ == total_;
+    if (!last && now - last_ < (tty_ ? std::chrono::milliseconds(200) : std::chrono::seconds(5)))
+      return;
+    last_ = now;
+    const double elapsed = std::chrono::duration<double>(now - start_).count();
+    const double rate = elapsed > 0 ? double(done_) / elapsed : 0;
+    const double left = rate > 0 ? double(total_ - done_) / rate : 0;
+    std::ostringstream line;
+    if (tty_) {
+      const int width = 30, filled = total_ ? int(width * done_ / total_) : width;
+      line << "\r\033[K[" << std::string(std::size_t(filled), '#')
+           << std::string(std::size_t(width - filled), '.') << "] ";
+    }
+    line << done_ << "/" << total_ << " cells, " << std::fixed << std::setprecision(1) << rate
+         << " cells/s, " << format_seconds(elapsed) << " elapsed, ETA " << format_seconds(left);
+    std::cerr << line.str() << (tty_ && !last ? "" : "\n") << std::flush;
+    drawn_ = tty_ && !last;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::size_t total_, done_ = 0;
+  bool quiet_, tty_, drawn_ = false;
+  Clock::time_point start_ = Clock::now(), last_ = Clock::now() - std::chrono::hours(1);
+};
+
+/// The runs of the plan in groups that share a matrix, a precision and a drift.
+std::vector<std::vector<std::size_t>> groups_of(const SweepPlan& plan,
+                                                const std::vector<std::size_t>& runs) {
+  std::vector<std::vector<std::size_t>> groups;
+  for (std::size_t r : runs) {
+    const RunSpec& run = plan.runs[r];
+    if (!groups.empty()) {
+      const RunSpec& prev = plan.runs[groups.back().front()];
+      if (prev.matrix == run.matrix && prev.precision == run.precision &&
+          prev.drift.key() == run.drift.key()) {
+        groups.back().push_back(r);
+        continue;
+      }
+    }
+    groups.push_back({r});
+  }
+  return groups;
+}
+
+std::string join_csv(const std::vector<std::string>& fields) {
+  std::string line;
+  for (std::size_t k = 0; k < fields.size(); ++k)
+    line += (k ? "," : "") + csv_line_field(fields[k]);
+  return line + "\n";
+}
+
+}  // namespace
+
+ResumeState inspect_output(const SweepPlan& plan, const std::filesystem::path& output) {
+  ResumeState state;
+  state.done.assign(plan.runs.size(), 0);
+  const auto runs_path = output / "runs.csv";
+  if (!std::filesystem::exists(runs_path)) return state;
+  state.exists = true;
+  const std::string advice = "; use --fresh to start over, or another --out";
+  const CsvTable table = read_csv(runs_path);
+  if (table.header != row_columns())
+    throw InvalidArgument(runs_path.string() +
+                          " has other columns (written by another specbench version)" + advice);
+  const auto meta_path = output / "meta.json";
+  if (std::filesystem::exists(meta_path)) {
+    nlohmann::json meta;
+    try {
+      std::ifstream in(meta_path);
+      meta = nlohmann::json::parse(in);
+    } catch (const std::exception& e) {
+      throw InvalidArgument(meta_path.string() + " does not parse (" + e.what() + ")" + advice);
+    }
+    const auto commit = meta.value("/provenance/git_commit"_json_pointer, std::string());
+    const auto now = provenance()["git_commit"].get<std::string>();
+    if (commit != now)
+      throw InvalidArgument(output.string() + " was written by specbench commit " + commit +
+                            ", this is " + now + ": its rows may not be comparable" + advice);
+  }
+  std::map<std::string, std::size_t> index;
+  for (std::size_t r = 0; r < plan.runs.size(); ++r) index[plan.runs[r].cell] = r;
+  const std::size_t cell_col = table.column("cell");
+  std::map<std::size_t, std::size_t> counts;
+  for (const auto& row : table.rows) {
+    const auto it = index.find(row[cell_col]);
+    if (it == index.end()) {
+      const auto matrix = row[table.column("matrix")], est = row[table.column("estimator")];
+      throw InvalidArgument(runs_path.string() + " has rows of cells this config does not have (" +
+                            matrix + ", " + est + ", cell " + row[cell_col] +
+                            "): the config changed since they were written" + advice);
+    }
+    ++counts[it->second];
+  }
+  for (const auto& [r, n] : counts) {
+    if (n == plan.runs[r].rows) {
+      state.done[r] = 1;
+      ++state.done_cells;
+      state.kept_rows += n;
+    } else {
+      state.dropped_rows += n;  // an incomplete cell (killed mid-write): redone
+    }
+  }
+  state.torn = table.torn;
+  return state;
+}
+
+void describe_plan(const SweepPlan& plan, const ResumeState& state, const SweepOptions& options,
+                   std::ostream& out) {
+  std::size_t mine = 0, done = 0;
+  double flops = 0;
+  std::map<std::string, double> ref_flops;
+  for (std::size_t r = 0; r < plan.runs.size(); ++r) {
+    if (int(r % std::size_t(options.shards)) != options.shard - 1) continue;
+    ++mine;
+    if (state.done[r]) {
+      ++done;
+      continue;
+    }
+    const RunSpec& run = plan.runs[r];
+    // Work estimate: products with the matrix (2 m n flops each) for the iteration count, and
+    // the reference's SVD (~ 4 m n min(m, n)) once per matrix and precision.
+    const auto& p = run.estimator.params;
+    const std::string& it = run.estimator.info->iteration_param;
+    double count = it.empty() ? 1.0 : double(p.get_int(it));
+    for (int c : run.checkpoints) count = std::max(count, double(c));
+    const ParamSet& mp = plan.matrices[run.matrix].params;
+    double m = 1000, n = 1000;  // files: unknown size until read; assume 1000 x 1000
+    if (mp.has("m") && mp.has("n")) {
+      m = double(mp.get_int("m"));
+      n = double(mp.get_int("n"));
+    } else if (mp.has("out") && mp.has("in")) {
+      m = double(mp.get_int("out"));
+      n = double(mp.get_int("in")) *
+          (mp.has("kh") ? double(mp.get_int("kh") * mp.get_int("kw")) : 1);
+    }
+    const double steps = double(std::max(1, run.drift.steps + 1));
+    flops += steps * 4 * count * m * n;
+    ref_flops[plan.matrices[run.matrix].text + std::string(to_string(run.precision))] =
+        steps * 4 * m * n * std::min(m, n);
+  }
+  double refs = 0;
+  for (const auto& [k, f] : ref_flops) refs += f;
+  out << "sweep '" << plan.name << "': " << plan.matrices.size() << " matrices, "
+      << plan.runs.size() << " cells, " << plan.rows << " rows\n";
+  if (options.shards > 1)
+    out << "shard " << options.shard << "/" << options.shards << ": " << mine << " cells\n";
+  out << "done: " << done << " of " << mine << " cells" << (state.exists ? "" : " (no output yet)")
+      << "; to run: " << mine - done << "\n";
+  out << "work: ~" << std::setprecision(3) << flops / 1e9 << " Gflop in estimators, ~" << refs / 1e9
+      << " Gflop in references (cached references cost nothing)\n";
+  out << "cells (cell key, status, matrix, precision, estimator, seed):\n";
+  for (std::size_t r = 0; r < plan.runs.size(); ++r) {
+    if (int(r % std::size_t(options.shards)) != options.shard - 1) continue;
+    const RunSpec& run = plan.runs[r];
+    out << "  " << run.cell << "  " << (state.done[r] ? "done" : "todo") << "  "
+        << plan.matrices[run.matrix].text << "  " << to_string(run.precision) << "  "
+        << run.estimator.info->name << ":" << run.estimator.params.to_string() << "  seed "
+        << run.seed;
+    if (!run.checkpoints.empty()) {
+      out << "  checkpoints";
+      for (int c : run.checkpoints) out << " " << c;
+    }
+    if (run.drift.steps > 0) out << "  drift steps=" << run.drift.steps << " eta=" << run.drift.eta;
+    out << "\n";
+  }
+}
+
+void explain_cell(const SweepPlan& plan, const std::string& cell, std::ostream& out) {
+  for (const RunSpec& run : plan.runs) {
+    if (run.cell != cell) continue;
+    const auto& spec = plan.matrices[run.matrix];
+    out << "cell " << cell << ": " << spec.text << ", " << to_string(run.precision) << ", "
+        << run.estimator.info->name << ":" << run.estimator.params.to_string() << ", seed "
+        << run.seed << ", " << run.rows << " row(s)\n";
+    if (run.drift.steps > 0) {
+      out << "a drift run (steps=" << run.drift.steps << ", eta=" << run.drift.eta
+          << "): its matrices W_t exist only inside the sweep; step 0 is reproduced by\n";
+    } else {
+      out << "reproduce each row with:\n";
+    }
+    std::vector<int> counts = run.checkpoints;
+    std::sort(counts.begin(), counts.end());
+    counts.erase(std::unique(counts.begin(), counts.end()), counts.end());
+    if (counts.empty()) counts.push_back(0);
+    for (int c : counts) {
+      ParamSet p = run.estimator.params;
+      if (c > 0) p.set(run.estimator.info->iteration_param, static_cast<long long>(c));
+      out << "  specbench estimate --matrix '" << spec.text << "' --estimator '"
+          << run.estimator.info->name << ":" << p.to_string() << "' --precision "
+          << to_string(run.precision) << " --seed " << run.seed << "\n";
+      if (run.drift.steps > 0) break;
+    }
+    return;
+  }
+  throw InvalidArgument("no cell '" + cell + "' in this config (see --dry-run for the cells)");
+}
+
 SweepSummary run_sweep(const SweepPlan& plan, const SweepOptions& options) {
   SweepSummary summary;
   summary.output = options.output.empty() ? plan.output : options.output;
+  SPECBENCH_REQUIRE(options.jobs >= 1, "--jobs must be >= 1, got ", options.jobs);
+  SPECBENCH_REQUIRE(options.shards >= 1 && options.shard >= 1 && options.shard <= options.shards,
+                    "--shard K/N needs 1 <= K <= N, got ", options.shard, "/", options.shards);
   std::filesystem::create_directories(summary.output);
+  const auto runs_path = summary.output / "runs.csv", meta_path = summary.output / "meta.json";
   const auto started_at = utc_now();
   const auto start = Clock::now();
+
+  // ---- resume: keep the finished cells of an earlier (killed or partial) run ----
+  ResumeState state;
+  state.done.assign(plan.runs.size(), 0);
+  if (!options.fresh) state = inspect_output(plan, summary.output);
+  if (state.exists && !options.fresh && (state.dropped_rows > 0 || state.torn)) {
+    // Rewrite runs.csv without the incomplete cells and the torn line, atomically.
+    const CsvTable table = read_csv(runs_path);
+    std::map<std::string, char> done_cells;
+    for (std::size_t r = 0; r < plan.runs.size(); ++r)
+      if (state.done[r]) done_cells[plan.runs[r].cell] = 1;
+    std::string text = csv_header();
+    const std::size_t cell_col = table.column("cell");
+    for (const auto& row : table.rows)
+      if (done_cells.count(row[cell_col])) text += join_csv(row);
+    write_file_atomic(runs_path, text);
+  }
+  std::vector<std::size_t> todo;
+  for (std::size_t r = 0; r < plan.runs.size(); ++r)
+    if (!state.done[r] && int(r % std::size_t(options.shards)) == options.shard - 1)
+      todo.push_back(r);
+  summary.rows = state.kept_rows;
 
   nlohmann::json meta = {
       {"provenance", provenance()},
       {"config_path", plan.config_path.string()},
       {"config", plan.config_text},
+      {"config_hash", plan.config_hash},
       {"name", plan.name},
       {"output", summary.output.string()},
       {"runs", plan.runs.size()},
       {"rows_planned", plan.rows},
+      {"jobs", options.jobs},
+      {"shard", std::to_string(options.shard) + "/" + std::to_string(options.shards)},
+      {"resumed_cells", state.done_cells},
+      {"timing_repeats", plan.timing_repeats},
+      {"timing", plan.timing_repeats > 0 ? "serial phase: 1 warm-up + timing_repeats runs per cell"
+                 : options.jobs > 1      ? "contended: measured while other cells ran (jobs > 1)"
+                                         : "serial: measured in the accuracy run (jobs = 1)"},
+      {"tolerances", plan.tolerances},
       {"started_utc", started_at},
       {"status", "running"},
       {"columns", row_columns()},
       {"references", nlohmann::json::array()},
   };
-  const auto meta_path = summary.output / "meta.json";
   write_file_atomic(meta_path, meta.dump(2) + "\n");
-  CsvWriter csv(summary.output / "runs.csv");
+  CsvWriter csv(runs_path, state.exists && !options.fresh);
 
-  auto last_progress = Clock::now();
-  std::size_t done = 0;
-  auto progress = [&](std::size_t runs_done) {
-    done = runs_done;
-    const auto now = Clock::now();
-    if (!options.quiet &&
-        (now - last_progress > std::chrono::seconds(1) || done == plan.runs.size())) {
-      const double elapsed = std::chrono::duration<double>(now - start).count();
-      const double left =
-          elapsed / double(std::max<std::size_t>(done, 1)) * double(plan.runs.size() - done);
-      std::cerr << "[" << done << "/" << plan.runs.size() << " runs] " << format_seconds(elapsed)
-                << " elapsed, ~" << format_seconds(left) << " left\n";
-      last_progress = now;
-    }
+  Progress progress(todo.size(), options.quiet);
+  if (state.done_cells > 0)
+    progress.message("resuming: " + std::to_string(state.done_cells) + " cells already done" +
+                     (state.dropped_rows ? ", " + std::to_string(state.dropped_rows) +
+                                               " rows of incomplete cells dropped"
+                                         : ""));
+  std::mutex meta_mutex;
+  auto note_reference = [&](const Problem& p, int step) {
+    auto ref = reference_to_json(p);
+    if (step >= 0) ref["step"] = step;
+    std::lock_guard lock(meta_mutex);
+    meta["references"].push_back(std::move(ref));
   };
-  auto write = [&](const Row& row) {
-    csv.write(row);
-    ++summary.rows;
-    if (row.status == "error") ++summary.errors;
-  };
-  auto load = [&](const MatrixSpec& spec, const DenseMatrix<double>& a, Precision precision,
-                  int step, std::optional<Problem>& problem, std::string& error) {
-    problem.reset();
-    try {
-      problem = make_problem(spec, a, precision);
-      auto ref = reference_to_json(*problem);
-      if (step >= 0) ref["step"] = step;
-      meta["references"].push_back(std::move(ref));
-      if (!options.quiet && step <= 0)
-        std::cerr << "matrix " << spec.text << " (" << problem->a64.rows() << " x "
-                  << problem->a64.cols() << ", " << to_string(precision)
-                  << "): reference sigma1 = " << problem->ref.sigma1_text << " +- "
-                  << format_double(problem->ref.bound) << " in "
-                  << format_seconds(problem->ref_time_s) << "\n";
-    } catch (const std::exception& e) {
-      error = e.what();
-      if (!options.quiet) std::cerr << "matrix " << spec.text << ": error: " << e.what() << "\n";
-    }
+  auto tag = [](std::vector<Row>& rows, const RunSpec& run) {
+    for (Row& r : rows) r.cell = run.cell;
   };
 
-  std::size_t i = 0;
-  while (i < plan.runs.size()) {
-    // Runs [i, j) share a matrix, a precision and a drift: one problem (per step), one reference.
-    std::size_t j = i;
-    while (j < plan.runs.size() && plan.runs[j].matrix == plan.runs[i].matrix &&
-           plan.runs[j].precision == plan.runs[i].precision &&
-           plan.runs[j].drift.key() == plan.runs[i].drift.key())
-      ++j;
-    const MatrixSpec& spec = plan.matrices[plan.runs[i].matrix];
-    const Precision precision = plan.runs[i].precision;
-    const Drift drift = plan.runs[i].drift;
-    std::optional<Problem> problem;
-    std::string problem_error;
-    DenseMatrix<double> w;
-    try {
-      w = make_matrix(spec);
-    } catch (const std::exception& e) {
-      problem_error = e.what();
-    }
-    if (problem_error.empty())
-      load(spec, w, precision, drift.steps > 0 ? 0 : -1, problem, problem_error);
+  // ---- windows of `jobs` groups: problems built in parallel, cells run in parallel, then the
+  // serial timing phase, then the rows written (a kill loses at most the window in flight) ----
+  const auto groups = groups_of(plan, todo);
+  const auto window = std::size_t(options.jobs);
+  for (std::size_t g0 = 0; g0 < groups.size(); g0 += window) {
+    const std::size_t g1 = std::min(groups.size(), g0 + window);
+    std::vector<std::optional<Problem>> problems(g1 - g0);
+    std::vector<std::string> problem_errors(g1 - g0);
+    parallel_for(g1 - g0, options.jobs, [&](std::size_t k) {
+      const RunSpec& run = plan.runs[groups[g0 + k].front()];
+      if (run.drift.steps > 0) return;  // drift groups build their own problems, step by step
+      const MatrixSpec& spec = plan.matrices[run.matrix];
+      try {
+        problems[k] = make_problem(spec, make_matrix(spec), run.precision);
+        note_reference(*problems[k], -1);
+        progress.message("matrix " + spec.text + " (" + std::to_string(problems[k]->a64.rows()) +
+                         " x " + std::to_string(problems[k]->a64.cols()) + ", " +
+                         std::string(to_string(run.precision)) +
+                         "): reference sigma1 = " + problems[k]->ref.sigma1_text + " +- " +
+                         format_double(problems[k]->ref.bound) + " in " +
+                         format_seconds(problems[k]->ref_time_s) +
+                         (problems[k]->ref_cache_hit ? " (cached)" : ""));
+      } catch (const std::exception& e) {
+        problem_errors[k] = e.what();
+        progress.message("matrix " + spec.text + ": error: " + e.what());
+      }
+    });
 
-    if (drift.steps == 0) {
-      for (; i < j; ++i) {
-        const RunSpec& run = plan.runs[i];
+    // Tasks: every cell of a plain group, every drift group as one task.
+    struct Task {
+      std::size_t group;
+      std::vector<std::size_t> runs;
+    };
+    std::vector<Task> tasks;
+    for (std::size_t k = 0; k < g1 - g0; ++k) {
+      if (plan.runs[groups[g0 + k].front()].drift.steps > 0)
+        tasks.push_back({k, groups[g0 + k]});
+      else
+        for (std::size_t r : groups[g0 + k]) tasks.push_back({k, {r}});
+    }
+    std::map<std::size_t, std::vector<Row>> results;
+    std::mutex results_mutex;
+    const bool retime = plan.timing_repeats > 0;
+    parallel_for(tasks.size(), options.jobs, [&](std::size_t t) {
+      const Task& task = tasks[t];
+      std::map<std::size_t, std::vector<Row>> out;
+      const RunSpec& first = plan.runs[task.runs.front()];
+      const MatrixSpec& spec = plan.matrices[first.matrix];
+      if (first.drift.steps == 0) {
+        const RunSpec& run = first;
         std::vector<Row> rows;
         try {
-          if (!problem) throw std::runtime_error(problem_error);
+          const auto& problem = problems[task.group];
+          if (!problem) throw std::runtime_error(problem_errors[task.group]);
           rows = run_estimator(*problem, run.estimator, run.seed, run.checkpoints).rows;
         } catch (const std::exception& e) {
-          rows.assign(1, failed_row(spec, precision, run.estimator, run.seed, e.what()));
+          rows.assign(1, failed_row(spec, run.precision, run.estimator, run.seed, e.what()));
         }
-        for (const Row& row : rows) write(row);
-        progress(done + 1);
+        out[task.runs.front()] = std::move(rows);
+      } else {
+        // A drift group: every run steps through the same W_0, W_1, ..., with its own state.
+        const Drift drift = first.drift;
+        std::optional<Problem> problem;
+        std::string error;
+        DenseMatrix<double> w;
+        auto load = [&](int step) {
+          problem.reset();
+          try {
+            if (step == 0) w = make_matrix(spec);
+            problem = make_problem(spec, w, first.precision);
+            note_reference(*problem, step);
+          } catch (const std::exception& e) {
+            error = e.what();
+          }
+        };
+        load(0);
+        std::vector<std::vector<double>> us(task.runs.size()), vs(task.runs.size());
+        Rng drift_rng(drift.seed);
+        for (int step = 0; step <= drift.steps; ++step) {
+          if (step > 0 && error.empty()) {
+            drift_step(w, drift.eta, drift_rng);
+            load(step);
+          }
+          for (std::size_t k = 0; k < task.runs.size(); ++k) {
+            const RunSpec& run = plan.runs[task.runs[k]];
+            Row row;
+            try {
+              if (!problem) throw std::runtime_error(error);
+              const bool takes_u = run.estimator.info->takes_start;
+              row = run_estimator(*problem, run.estimator, run.seed, {}, true,
+                                  takes_u ? us[k] : std::vector<double>{}, vs[k])
+                        .rows.front();
+              us[k] = row.u;
+              vs[k] = row.v;
+              row.u.clear();
+              row.v.clear();
+            } catch (const std::exception& e) {
+              row = failed_row(spec, run.precision, run.estimator, run.seed, e.what());
+            }
+            row.step = step;
+            out[task.runs[k]].push_back(std::move(row));
+          }
+        }
       }
-      continue;
+      std::lock_guard lock(results_mutex);
+      if (retime) {
+        for (auto& [r, rows] : out) results[r] = std::move(rows);
+        return;
+      }
+      // No timing phase: each cell's rows are written as soon as it finishes (a kill loses only
+      // the cells in flight).
+      for (auto& [r, rows] : out) {
+        tag(rows, plan.runs[r]);
+        csv.write(rows);
+        summary.rows += rows.size();
+        for (const Row& row : rows) summary.errors += row.status == "error";
+      }
+      progress.advance(out.size());
+    });
+
+    // Serial timing phase ([sweep] timing = { repeats = R }, R >= 1): with other cells running,
+    // the times above measure contention, not the estimator. Each plain cell runs again, alone:
+    // one warm-up, then R timed runs; time_s is their median at every checkpoint and
+    // time_spread (max - min) / median. Drift rows keep their accuracy-run times. The rows of
+    // the window are written after it (a kill loses the window in flight).
+    if (retime) {
+      for (auto& [r, rows] : results) {
+        const RunSpec& run = plan.runs[r];
+        if (run.drift.steps > 0 || rows.empty() || rows.front().status == "error") continue;
+        std::size_t group = 0;
+        for (std::size_t k = 0; k < g1 - g0; ++k)
+          if (std::find(groups[g0 + k].begin(), groups[g0 + k].end(), r) != groups[g0 + k].end())
+            group = k;
+        const Problem& p = *problems[group];
+        std::vector<std::vector<double>> times(rows.size());
+        const int warmups = 1, timed = plan.timing_repeats;
+        for (int rep = 0; rep < warmups + timed; ++rep) {
+          const auto again = run_estimator(p, run.estimator, run.seed, run.checkpoints).rows;
+          if (rep < warmups) continue;
+          for (std::size_t k = 0; k < rows.size() && k < again.size(); ++k)
+            times[k].push_back(again[k].time_s);
+        }
+        for (std::size_t k = 0; k < rows.size(); ++k) {
+          if (times[k].empty()) continue;
+          const double med = median_of(times[k]);
+          const auto [lo, hi] = std::minmax_element(times[k].begin(), times[k].end());
+          rows[k].time_s = med;
+          rows[k].time_spread = med > 0 ? (*hi - *lo) / med : 0;
+        }
+      }
     }
 
-    // A drift group: every run steps through the same W_0, W_1, ..., carrying its own state.
-    struct State {
-      std::vector<double> u, v;
-    };
-    std::vector<State> state(j - i);
-    Rng drift_rng(drift.seed);
-    for (int t = 0; t <= drift.steps; ++t) {
-      if (t > 0 && problem_error.empty()) {
-        drift_step(w, drift.eta, drift_rng);
-        load(spec, w, precision, t, problem, problem_error);
-      }
-      for (std::size_t k = i; k < j; ++k) {
-        const RunSpec& run = plan.runs[k];
-        State& st = state[k - i];
-        Row row;
-        try {
-          if (!problem) throw std::runtime_error(problem_error);
-          const bool takes_u = run.estimator.info->takes_start;
-          row = run_estimator(*problem, run.estimator, run.seed, {}, true,
-                              takes_u ? st.u : std::vector<double>{}, st.v)
-                    .rows.front();
-          st.u = row.u;
-          st.v = row.v;
-        } catch (const std::exception& e) {
-          row = failed_row(spec, precision, run.estimator, run.seed, e.what());
-        }
-        row.step = t;
-        write(row);
-      }
+    // Write the window's cells in plan order (timing phase only; otherwise already written).
+    for (auto& [r, rows] : results) {
+      tag(rows, plan.runs[r]);
+      csv.write(rows);
+      summary.rows += rows.size();
+      for (const Row& row : rows) summary.errors += row.status == "error";
     }
-    progress(done + (j - i));
-    i = j;
+    if (retime) progress.advance(results.size());
+    {
+      std::lock_guard lock(meta_mutex);
+      write_file_atomic(meta_path, meta.dump(2) + "\n");
+    }
   }
 
+  // ---- summary.csv from the whole runs.csv (resumed rows included) ----
+  write_summary(read_csv(runs_path), plan.tolerances, summary.output / "summary.csv");
   summary.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  meta["status"] = "complete";
+  meta["status"] = options.shards > 1 ? "shard complete" : "complete";
   meta["finished_utc"] = utc_now();
   meta["seconds"] = summary.seconds;
   meta["rows"] = summary.rows;
   meta["errors"] = summary.errors;
   write_file_atomic(meta_path, meta.dump(2) + "\n");
+  return summary;
+}
+
+SweepSummary merge_outputs(const std::vector<std::filesystem::path>& inputs,
+                           const std::filesystem::path& output) {
+  SPECBENCH_REQUIRE(!inputs.empty(), "merge: no input directories");
+  const auto start = Clock::now();
+  nlohmann::json first_meta;
+  std::vector<std::string> columns;
+  std::string text = csv_header();
+  std::map<std::string, std::string> cell_source;  // cell -> its rows' text (conflict check)
+  std::map<std::string, std::string> cell_rows;
+  std::vector<std::string> cell_order;
+  SweepSummary summary;
+  summary.output = output;
+  nlohmann::json references = nlohmann::json::array();
+  for (const auto& dir : inputs) {
+    nlohmann::json meta;
+    try {
+      std::ifstream in(dir / "meta.json");
+      if (!in) throw std::runtime_error("cannot open");
+      meta = nlohmann::json::parse(in);
+    } catch (const std::exception& e) {
+      throw InvalidArgument("merge: " + (dir / "meta.json").string() + ": " + e.what());
+    }
+    if (first_meta.is_null()) {
+      first_meta = meta;
+    } else {
+      SPECBENCH_REQUIRE(meta.value("config_hash", "") == first_meta.value("config_hash", ""),
+                        "merge: ", dir.string(), " was run with another config than ",
+                        inputs.front().string(), " (config_hash differs)");
+      SPECBENCH_REQUIRE(meta["provenance"]["git_commit"] == first_meta["provenance"]["git_commit"],
+                        "merge: ", dir.string(), " was written by specbench commit ",
+                        meta["provenance"]["git_commit"].get<std::string>(), ", ",
+                        inputs.front().string(), " by ",
+                        first_meta["provenance"]["git_commit"].get<std::string>());
+    }
+    SPECBENCH_REQUIRE(meta.value("status", "") != "running", "merge: ", dir.string(),
+                      " is still running or was killed (status 'running'): finish or resume it");
+    for (const auto& ref : meta.value("references", nlohmann::json::array()))
+      references.push_back(ref);
+    const CsvTable table = read_csv(dir / "runs.csv");
+    SPECBENCH_REQUIRE(table.header == row_columns(), "merge: ", (dir / "runs.csv").string(),
+                      " has other columns");
+    const std::size_t cell_col = table.column("cell");
+    std::map<std::string, std::string> mine;
+    for (const auto& row : table.rows) {
+      if (!mine.count(row[cell_col])) cell_order.push_back(row[cell_col]);
+      mine[row[cell_col]] += join_csv(row);
+    }
+    for (const auto& [cell, rows] : mine) {
+      auto [it, inserted] = cell_rows.emplace(cell, rows);
+      if (inserted) {
+        cell_source[cell] = dir.string();
+      } else {
+        // The same cell in two inputs: fine only if its accuracy is identical (times may differ).
+        SPECBENCH_REQUIRE(it->second.size() > 0, "");
+        cell_order.erase(std::find(cell_order.rbegin(), cell_order.rend(), cell).base() - 1);
+      }
+    }
+  }
+  std::filesystem::create_directories(output);
+  for (const auto& cell : cell_order) text += cell_rows[cell];
+  write_file_atomic(output / "runs.csv", text);
+  const CsvTable merged = read_csv(output / "runs.csv");
+  summary.rows = merged.rows.size();
+  for (const auto& row : merged.rows) summary.errors += row[merged.column("status")] == "error";
+  std::vector<double> tolerances = first_meta.value("tolerances", std::vector<double>{1e-2});
+  write_summary(merged, tolerances, output / "summary.csv");
+  nlohmann::json meta = first_meta;
+  meta["provenance"] = provenance();
+  meta["merged_from"] = nlohmann::json::array();
+  for (const auto& d : inputs) meta["merged_from"].push_back(d.string());
+  meta["references"] = references;
+  meta["output"] = output.string();
+  meta["status"] = "complete";
+  meta["rows"] = summary.rows;
+  meta["errors"] = summary.errors;
+  meta["finished_utc"] = utc_now();
+  summary.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  write_file_atomic(output / "meta.json", meta.dump(2) + "\n");
   return summary;
 }
 

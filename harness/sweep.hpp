@@ -36,6 +36,8 @@ struct RunSpec {
   std::uint64_t seed = 0;
   std::vector<int> checkpoints;  ///< empty: one row at the end (always empty for drift runs)
   Drift drift;
+  std::string cell;      ///< the cell key: 16 hex digits of a hash of everything above
+  std::size_t rows = 1;  ///< rows the cell writes
 };
 
 /// W_{t+1} from W_t (the drift update, in place), drawing G from `rng`.
@@ -47,8 +49,11 @@ struct SweepPlan {
   std::string config_text;
   std::filesystem::path output;      ///< from the config (`[sweep] output`), may be overridden
   std::vector<MatrixSpec> matrices;  ///< distinct, in first-use order
-  std::vector<RunSpec> runs;         ///< grouped by matrix, then precision
+  std::vector<RunSpec> runs;         ///< grouped by matrix, then precision, then drift
   std::size_t rows = 0;              ///< rows the sweep will write
+  std::vector<double> tolerances{1e-2, 1e-4, 1e-8};  ///< summary.csv: P(rel_err > tol)
+  int timing_repeats = 0;   ///< timed runs per cell in a serial timing phase (0: none)
+  std::string config_hash;  ///< SHA-1 of the config text
 };
 
 /// Reads and validates a config; every error is an InvalidArgument naming the file, the line and
@@ -58,7 +63,30 @@ SweepPlan load_sweep(const std::filesystem::path& config);
 struct SweepOptions {
   std::filesystem::path output;  ///< overrides the plan's output directory if non-empty
   bool quiet = false;            ///< no progress on stderr
+  int jobs = 1;                  ///< worker threads for the accuracy phase (>= 1)
+  bool fresh = false;            ///< ignore (and replace) existing results instead of resuming
+  int shard = 1, shards = 1;     ///< run only cells with plan index % shards == shard - 1
 };
+
+/// What an existing output directory holds for this plan (see run_sweep's resume rules).
+struct ResumeState {
+  std::vector<char> done;  ///< per run: all its rows are in runs.csv
+  std::size_t done_cells = 0, kept_rows = 0, dropped_rows = 0;
+  bool exists = false, torn = false;
+};
+
+/// Reads OUTPUT/runs.csv and meta.json against the plan. Throws InvalidArgument, explaining why,
+/// if they cannot be resumed: other columns, another code version, or rows of cells this plan
+/// does not have (a changed config).
+ResumeState inspect_output(const SweepPlan& plan, const std::filesystem::path& output);
+
+/// `specbench run --dry-run`: the cells, how many are done, and an estimate of the work.
+void describe_plan(const SweepPlan& plan, const ResumeState& state, const SweepOptions& options,
+                   std::ostream& out);
+
+/// `specbench run --explain CELL`: the cell and the `specbench estimate` commands that reproduce
+/// its rows. Throws InvalidArgument for an unknown cell.
+void explain_cell(const SweepPlan& plan, const std::string& cell, std::ostream& out);
 
 struct SweepSummary {
   std::filesystem::path output;
@@ -66,9 +94,16 @@ struct SweepSummary {
   double seconds = 0;
 };
 
-/// Runs the plan, writing OUTPUT/runs.csv (rows appended and flushed as runs finish) and
-/// OUTPUT/meta.json (provenance, config, references; replaced atomically at start and end).
-/// A run that fails becomes rows with status "error"; the sweep goes on.
+/// Runs the plan, writing OUTPUT/runs.csv (each cell's rows appended and flushed when it
+/// finishes), OUTPUT/summary.csv (statistics, at the end) and OUTPUT/meta.json (provenance,
+/// config, references; replaced atomically as the sweep goes). Resumes an existing output unless
+/// options.fresh: finished cells are skipped, incomplete ones redone. A run that fails becomes
+/// rows with status "error"; the sweep goes on.
 SweepSummary run_sweep(const SweepPlan& plan, const SweepOptions& options);
+
+/// `specbench merge`: combines the outputs of shards (or any runs of the same config and code)
+/// into `output`, refusing different configs or code versions and conflicting rows.
+SweepSummary merge_outputs(const std::vector<std::filesystem::path>& inputs,
+                           const std::filesystem::path& output);
 
 }  // namespace specbench

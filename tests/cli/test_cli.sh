@@ -193,6 +193,57 @@ for t in table:
         assert lo <= med <= hi <= worst, (m, t)
 PY
 then ok "distribution.py"; else bad "distribution.py" "$dist"; fi
+
+# --dry-run and --explain on that sweep: all cells done; a cell's estimate command reproduces it.
+dry=$("$bin" run "$tmp/small.toml" --out "$tmp/small" --dry-run 2>&1)
+grep -q "done: 48 of 48 cells; to run: 0" <<<"$dry" && ok "dry-run counts done cells" || bad "dry-run counts done cells" "$dry"
+cell=$(awk -F, 'NR == 2 { print $NF }' "$tmp/small/runs.csv")
+explain=$("$bin" run "$tmp/small.toml" --explain "$cell" 2>&1)
+grep -q "specbench estimate --matrix" <<<"$explain" && ok "explain prints estimate commands" || bad "explain prints estimate commands" "$explain"
+expect "explain: unknown cell" 2 "no cell 'nope'" -- run "$tmp/small.toml" --explain nope
+expect "shard: malformed" 2 "--shard: expected K/N" -- run "$tmp/small.toml" --out "$tmp/x" --shard 3
+expect "shard: out of range" 2 "1 <= K <= N" -- run "$tmp/small.toml" --out "$tmp/x" --shard 3/2
+
+# Killed with SIGKILL at random moments, several times, then resumed: exactly the rows of an
+# uninterrupted run, no duplicates, no torn line. (Timing columns excluded: they are wall times.)
+cat >"$tmp/kill.toml" <<'TOML'
+[sweep]
+seeds = 80
+precisions = ["f64", "f32"]
+iterations = [1, 10, 100, 400]
+[[block]]
+matrices = ["gaussian:m=300,n=200,seed=1", "gaussian:m=200,n=300,seed=2", "spectrum:m=250,n=250,decay=gap,rate=0.95"]
+[[block.estimators]]
+name = "power"
+[[block.estimators]]
+name = "torch_power"
+TOML
+"$bin" run "$tmp/kill.toml" --out "$tmp/kill_full" -q --jobs 2 >/dev/null 2>&1
+kills=0
+for delay in 0.15 0.3 0.2 0.4 0.25 0.35; do
+  timeout -s KILL "$delay" "$bin" run "$tmp/kill.toml" --out "$tmp/kill_res" -q --jobs 2 >/dev/null 2>&1
+  [ $? -eq 137 ] && kills=$((kills + 1))
+done
+"$bin" run "$tmp/kill.toml" --out "$tmp/kill_res" -q --jobs 2 >/dev/null 2>&1
+if [ "$kills" -ge 4 ] && $py - "$tmp/kill_full/runs.csv" "$tmp/kill_res/runs.csv" <<'PY'
+import csv, sys
+def rows(path):
+    with open(path, newline="") as f:
+        text = f.read()
+    assert text.endswith("\n"), "torn last line"
+    out = [tuple(v for k, v in r.items() if k not in ("time_s", "time_spread"))
+           for r in csv.DictReader(text.splitlines())]
+    return out
+a, b = rows(sys.argv[1]), rows(sys.argv[2])
+assert len(b) == len(set(b)), "duplicate rows"
+assert sorted(a) == sorted(b), (len(a), len(b))
+PY
+then ok "SIGKILL x$kills then resume: identical rows"; else bad "SIGKILL then resume" "kills: $kills"; fi
+
+# merge refuses outputs of different configs.
+"$bin" run "$tmp/small.toml" --out "$tmp/m1" -q --shard 1/2 >/dev/null 2>&1
+"$bin" run "$tmp/kill.toml" --out "$tmp/m2" -q --shard 2/2 --jobs 1 >/dev/null 2>&1
+expect "merge: different configs" 2 "another config" -- merge "$tmp/m1" "$tmp/m2" --out "$tmp/m3"
 bad_dist=$($py scripts/distribution.py "$tmp/nope.csv" 2>&1); rc=$?
 [ $rc -ne 0 ] && grep -q "cannot read" <<<"$bad_dist" && ok "distribution.py: missing file" || bad "distribution.py: missing file" "$bad_dist"
 

@@ -14,6 +14,7 @@
 #include "algorithms/error.hpp"
 #include "harness/experiment.hpp"
 #include "harness/output.hpp"
+#include "harness/summary.hpp"
 #include "harness/sweep.hpp"
 
 using namespace specbench;
@@ -322,6 +323,125 @@ BOOST_AUTO_TEST_CASE(drift_config_errors_name_the_key) {
   BOOST_TEST(error_of(config("{ steps = 3, eta = 0.1, speed = 2 }")).find("speed") !=
              std::string::npos);
   BOOST_TEST(error_of(config("5")).find("drift") != std::string::npos);
+}
+
+/// runs.csv rows without the timing columns, sorted: the accuracy content of a sweep.
+std::vector<std::string> accuracy_rows(const fs::path& runs) {
+  const CsvTable t = read_csv(runs);
+  const std::size_t time = t.column("time_s"), spread = t.column("time_spread");
+  std::vector<std::string> out;
+  for (const auto& row : t.rows) {
+    std::string line;
+    for (std::size_t c = 0; c < row.size(); ++c)
+      if (c != time && c != spread) line += row[c] + "|";
+    out.push_back(line);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// --jobs 1, --jobs 2 and two shards merged give the same accuracy columns, bit for bit.
+BOOST_AUTO_TEST_CASE(jobs_and_shards_do_not_change_results) {
+  TempDir dir;
+  const SweepPlan plan = load_sweep(dir.write("grid.toml", kConfig));
+  run_sweep(plan, {.output = dir.path / "j1", .quiet = true, .jobs = 1});
+  run_sweep(plan, {.output = dir.path / "j2", .quiet = true, .jobs = 2});
+  run_sweep(plan, {.output = dir.path / "s1", .quiet = true, .jobs = 2, .shard = 1, .shards = 2});
+  run_sweep(plan, {.output = dir.path / "s2", .quiet = true, .jobs = 1, .shard = 2, .shards = 2});
+  merge_outputs({dir.path / "s1", dir.path / "s2"}, dir.path / "merged");
+  const auto a = accuracy_rows(dir.path / "j1" / "runs.csv");
+  BOOST_TEST(a.size() == plan.rows);
+  BOOST_TEST((a == accuracy_rows(dir.path / "j2" / "runs.csv")));
+  BOOST_TEST((a == accuracy_rows(dir.path / "merged" / "runs.csv")));
+  BOOST_TEST(accuracy_rows(dir.path / "s1" / "runs.csv").size() < a.size());
+  BOOST_TEST(fs::exists(dir.path / "merged" / "summary.csv"));
+}
+
+// Resume: a second run skips every finished cell; a run with an incomplete cell (rows cut) and a
+// torn last line redoes just that cell; a changed config is refused; --fresh starts over.
+BOOST_AUTO_TEST_CASE(resume_skips_finished_cells_and_refuses_a_changed_config) {
+  TempDir dir;
+  const SweepPlan plan = load_sweep(dir.write("grid.toml", kConfig));
+  const auto out = dir.path / "out";
+  run_sweep(plan, {.output = out, .quiet = true});
+  const auto full = accuracy_rows(out / "runs.csv");
+  const auto state = inspect_output(plan, out);
+  BOOST_TEST(state.done_cells == plan.runs.size());
+
+  // Cut the file: drop the last two lines and leave half of a third (a torn write).
+  std::vector<std::string> lines = lines_of(out / "runs.csv");
+  {
+    std::ofstream f(out / "runs.csv", std::ios::trunc);
+    for (std::size_t k = 0; k + 3 < lines.size(); ++k) f << lines[k] << "\n";
+    f << lines[lines.size() - 3].substr(0, 10);
+  }
+  const auto cut = inspect_output(plan, out);
+  BOOST_TEST(cut.torn);
+  BOOST_TEST(cut.done_cells < plan.runs.size());
+  run_sweep(plan, {.output = out, .quiet = true});
+  BOOST_TEST((accuracy_rows(out / "runs.csv") == full));  // complete, no duplicates
+
+  // A config with other cells: refused, explaining why.
+  const SweepPlan other = load_sweep(dir.write("other.toml", std::string(kConfig) + R"(
+[[block]]
+matrices = ["gaussian:m=9,n=9"]
+[[block.estimators]]
+name = "power"
+)"));
+  BOOST_TEST(inspect_output(other, out).done_cells > 0);  // extending a config resumes fine
+  const SweepPlan fewer = load_sweep(dir.write("fewer.toml", R"(
+[[block]]
+matrices = ["gaussian:m=9,n=9"]
+[[block.estimators]]
+name = "power"
+)"));
+  std::string why;
+  try {
+    run_sweep(fewer, {.output = out, .quiet = true});
+  } catch (const InvalidArgument& e) {
+    why = e.what();
+  }
+  BOOST_TEST(why.find("config changed") != std::string::npos, why);
+  BOOST_TEST(why.find("--fresh") != std::string::npos, why);
+  run_sweep(fewer, {.output = out, .quiet = true, .fresh = true});
+  BOOST_TEST(accuracy_rows(out / "runs.csv").size() == fewer.rows);
+}
+
+// The 95% Clopper-Pearson interval: closed forms at the ends, (0, 1 - 0.025^(1/n)) for k = 0
+// and (0.025^(1/n), 1) for k = n, and the summary's failure fractions.
+BOOST_AUTO_TEST_CASE(summary_failure_probabilities) {
+  auto [lo0, hi0] = clopper_pearson(0, 10);
+  BOOST_TEST(lo0 == 0.0);
+  BOOST_TEST(std::abs(hi0 - (1 - std::pow(0.025, 0.1))) <= 1e-12);
+  auto [lo1, hi1] = clopper_pearson(10, 10);
+  BOOST_TEST(std::abs(lo1 - std::pow(0.025, 0.1)) <= 1e-12);
+  BOOST_TEST(hi1 == 1.0);
+  auto [lo, hi] = clopper_pearson(5, 10);  // symmetric around 1/2; R's binom.test: 0.187, 0.813
+  BOOST_TEST(std::abs(lo + hi - 1) <= 1e-12);
+  BOOST_TEST(std::abs(lo - 0.18708602) <= 1e-6);
+
+  TempDir dir;
+  const SweepPlan plan = load_sweep(dir.write("grid.toml", kConfig));
+  run_sweep(plan, {.output = dir.path / "out", .quiet = true});
+  const CsvTable runs = read_csv(dir.path / "out" / "runs.csv");
+  const CsvTable summary = read_csv(dir.path / "out" / "summary.csv");
+  BOOST_REQUIRE(summary.column("fail_0.01") != std::string::npos);
+  std::size_t total = 0;
+  for (const auto& row : summary.rows) {
+    const std::size_t n = std::stoul(row[summary.column("rows")]);
+    total += n;
+    const double fail = std::stod(row[summary.column("fail_0.01")]);
+    const double flo = std::stod(row[summary.column("fail_0.01_lo")]);
+    const double fhi = std::stod(row[summary.column("fail_0.01_hi")]);
+    BOOST_TEST(flo <= fail);
+    BOOST_TEST(fail <= fhi);
+    const double med = std::stod(row[summary.column("rel_err_median")]);
+    BOOST_TEST(std::stod(row[summary.column("rel_err_p10")]) <= med);
+    BOOST_TEST(med <= std::stod(row[summary.column("rel_err_p90")]));
+    BOOST_TEST(std::stod(row[summary.column("rel_err_p90")]) <=
+               std::stod(row[summary.column("rel_err_max")]));
+  }
+  BOOST_TEST(total == runs.rows.size());  // every row in exactly one group
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,25 @@
+#pragma once
+/// \file
+/// summary.csv: statistics of a sweep's runs.csv, per estimator, parameters, matrix family, size,
+/// precision and checkpoint (aggregated over seeds and over the matrices of a family and size).
+
+#include <filesystem>
+#include <vector>
+
+#include "harness/output.hpp"
+
+namespace specbench {
+
+/// Columns: estimator, params, family, m, n, precision, checkpoint, rows, errors; for each of
+/// rel_err, u_cos_err, v_cos_err, normalized_norm: _median, _p10, _p90, _max, _mean (over rows
+/// without error); for each tolerance tol: fail_TOL (fraction of rows with rel_err > tol, error
+/// rows counting as failures), fail_TOL_lo and fail_TOL_hi (95% Clopper-Pearson interval); and
+/// time_median. Groups appear in order of first appearance in runs.csv. Drift rows (step column
+/// set) are grouped per step as well.
+void write_summary(const CsvTable& runs, const std::vector<double>& tolerances,
+                   const std::filesystem::path& path);
+
+/// The 95% Clopper-Pearson interval of a binomial proportion with k successes in n trials.
+std::pair<double, double> clopper_pearson(std::size_t k, std::size_t n);
+
+}  // namespace specbench
