@@ -477,9 +477,12 @@ std::vector<std::vector<std::size_t>> groups_of(const SweepPlan& plan,
 
 std::string join_csv(const std::vector<std::string>& fields) {
   std::string line;
-  for (std::size_t k = 0; k < fields.size(); ++k)
-    line += (k ? "," : "") + csv_line_field(fields[k]);
-  return line + "\n";
+  for (std::size_t k = 0; k < fields.size(); ++k) {
+    if (k > 0) line.push_back(',');
+    line.append(csv_line_field(fields[k]));
+  }
+  line.push_back('\n');
+  return line;
 }
 
 }  // namespace
@@ -888,8 +891,9 @@ SweepSummary merge_outputs(const std::vector<std::filesystem::path>& inputs,
   nlohmann::json first_meta;
   std::vector<std::string> columns;
   std::string text = csv_header();
-  std::map<std::string, std::string> cell_source;  // cell -> its rows' text (conflict check)
-  std::map<std::string, std::string> cell_rows;
+  std::map<std::string, std::string> cell_source;    // cell -> the input it came from
+  std::map<std::string, std::string> cell_rows;      // cell -> its rows
+  std::map<std::string, std::string> cell_accuracy;  // cell -> its rows without timing
   std::vector<std::string> cell_order;
   SweepSummary summary;
   summary.output = output;
@@ -923,20 +927,26 @@ SweepSummary merge_outputs(const std::vector<std::filesystem::path>& inputs,
     SPECBENCH_REQUIRE(table.header == row_columns(), "merge: ", (dir / "runs.csv").string(),
                       " has other columns");
     const std::size_t cell_col = table.column("cell");
-    std::map<std::string, std::string> mine;
-    for (const auto& row : table.rows) {
+    const std::size_t time = table.column("time_s"), spread = table.column("time_spread");
+    std::map<std::string, std::string> mine, accuracy;
+    for (auto row : table.rows) {
       if (!mine.count(row[cell_col])) cell_order.push_back(row[cell_col]);
       mine[row[cell_col]] += join_csv(row);
+      row[time] = row[spread] = "";
+      accuracy[row[cell_col]] += join_csv(row);
     }
     for (const auto& [cell, rows] : mine) {
-      auto [it, inserted] = cell_rows.emplace(cell, rows);
+      auto [it, inserted] = cell_accuracy.emplace(cell, accuracy[cell]);
       if (inserted) {
+        cell_rows[cell] = rows;
         cell_source[cell] = dir.string();
-      } else {
-        // The same cell in two inputs: fine only if its accuracy is identical (times may differ).
-        SPECBENCH_REQUIRE(it->second.size() > 0, "");
-        cell_order.erase(std::find(cell_order.rbegin(), cell_order.rend(), cell).base() - 1);
+        continue;
       }
+      // The same cell in two inputs (overlapping shards, a rerun): fine if its accuracy columns
+      // are identical, kept once; a conflict means the inputs are not runs of the same thing.
+      SPECBENCH_REQUIRE(it->second == accuracy[cell], "merge: cell ", cell, " differs between ",
+                        cell_source[cell], " and ", dir.string());
+      cell_order.erase(std::find(cell_order.rbegin(), cell_order.rend(), cell).base() - 1);
     }
   }
   std::filesystem::create_directories(output);
