@@ -5,6 +5,10 @@
 #include <iomanip>
 #include <iostream>
 #include <sstream>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <cstdio>
+#include <filesystem>
 #include <thread>
 #include <tuple>
 
@@ -227,6 +231,31 @@ int cmd_run(const RunArgs& args) {
   return s.errors ? kExitFailure : 0;
 }
 
+/// Runs /usr/bin/python3 scripts/NAME with `args` (no shell: arguments are passed as they are);
+/// returns its exit code.
+int run_script(const std::string& name, const std::vector<std::string>& args) {
+  const std::string script = std::string(SPECBENCH_SCRIPTS_DIR) + "/" + name;
+  const char* python = "/usr/bin/python3";  // Debian's, with matplotlib (see the README)
+  SPECBENCH_REQUIRE(std::filesystem::exists(python), python,
+                    " not found: install python3-matplotlib (scripts/setup.sh)");
+  std::vector<std::string> argv_s = {python, script};
+  argv_s.insert(argv_s.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : argv_s) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::cout.flush();
+  const pid_t pid = ::fork();
+  if (pid < 0) throw std::runtime_error("fork failed");
+  if (pid == 0) {
+    ::execv(python, argv.data());
+    std::perror("specbench: exec /usr/bin/python3");
+    ::_exit(127);
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : kExitFailure;
+}
+
 struct MergeArgs {
   std::vector<std::string> inputs;
   std::string out;
@@ -314,6 +343,26 @@ int cli_main(int argc, char** argv) {
   run_cmd->add_option("--shard", run.shard,
                       "Run the K-th of N deterministic slices of the cells (K/N, e.g. 2/8)");
 
+  std::string plot_dir, plot_out, plot_formats = "png,pdf";
+  auto* plot_cmd = app.add_subcommand(
+      "plot", "Paper figures and index.html from a result directory (scripts/plot.py)");
+  plot_cmd->add_option("results", plot_dir, "Result directory (runs.csv, summary.csv)")
+      ->required();
+  plot_cmd->add_option("--out,-o", plot_out, "Output directory (default RESULTS/figures)");
+  plot_cmd->add_option("--formats", plot_formats, "Comma-separated: png, pdf, svg, eps")
+      ->capture_default_str();
+
+  std::string table_dir, table_metric = "rel_err";
+  bool table_latex = false, table_markdown = false;
+  auto* table_cmd = app.add_subcommand(
+      "table", "A table of summary.csv: booktabs LaTeX (--latex) or Markdown (scripts/table.py)");
+  table_cmd->add_option("results", table_dir, "Result directory (summary.csv)")->required();
+  table_cmd->add_flag("--latex", table_latex, "booktabs LaTeX (the default)");
+  table_cmd->add_flag("--markdown", table_markdown, "Markdown");
+  table_cmd->add_option("--metric", table_metric,
+                        "rel_err, u_cos_err, v_cos_err or normalized_norm")
+      ->capture_default_str();
+
   MergeArgs merge;
   auto* merge_cmd = app.add_subcommand(
       "merge", "Combine the outputs of shards (same config and code) into one result set");
@@ -330,6 +379,16 @@ int cli_main(int argc, char** argv) {
   try {
     if (*list) return cmd_list(list_format);
     if (*merge_cmd) return cmd_merge(merge);
+    if (*plot_cmd) {
+      std::vector<std::string> a = {plot_dir, "--formats", plot_formats};
+      if (!plot_out.empty()) a.insert(a.end(), {"--out", plot_out});
+      return run_script("plot.py", a);
+    }
+    if (*table_cmd) {
+      std::vector<std::string> a = {table_dir, "--metric", table_metric};
+      a.push_back(table_markdown ? "--markdown" : "--latex");
+      return run_script("table.py", a);
+    }
     if (*estimate) return cmd_estimate(est);
     if (*reference) return cmd_reference(ref);
     if (*run_cmd) return cmd_run(run);

@@ -194,6 +194,40 @@ for t in table:
 PY
 then ok "distribution.py"; else bad "distribution.py" "$dist"; fi
 
+# specbench plot: every figure in PNG and PDF, an index.html showing them all; regenerated from
+# the tables alone (the figures deleted first) gives the same files.
+figs=("error_vs_iterations" "error_vs_matvecs" "error_vs_time" "time_vs_size" "vectors_vs_iterations" "normalized_norm")
+plot_ok=1
+for round in 1 2; do
+  rm -rf "$tmp/figs"
+  "$bin" plot "$tmp/small" --out "$tmp/figs" >/dev/null 2>&1 || plot_ok=0
+  for f in "${figs[@]}"; do
+    [ -s "$tmp/figs/$f.png" ] && [ "$(head -c 4 "$tmp/figs/$f.pdf")" = "%PDF" ] || plot_ok=0
+    grep -q "src='$f.png'" "$tmp/figs/index.html" || plot_ok=0
+  done
+done
+grep -q "<table>" "$tmp/figs/index.html" || plot_ok=0
+[ $plot_ok -eq 1 ] && ok "plot writes every figure and index.html" || bad "plot writes every figure and index.html" "$(ls "$tmp/figs" 2>&1)"
+expect "plot: missing results" 2 "cannot read .*runs.csv" -- plot "$tmp/nothing"
+expect "plot: bad format" 2 "unknown format 'gif'" -- plot "$tmp/small" --out "$tmp/figs" --formats gif
+
+# specbench table --latex: booktabs, every row with the header's column count, escaped specials.
+latex=$("$bin" table "$tmp/small" --latex 2>&1)
+if $py - "$latex" <<'PY'
+import sys
+lines = sys.argv[1].splitlines()
+assert lines[0].startswith(r"\begin{tabular}{") and lines[-1] == r"\end{tabular}"
+assert lines[1] == r"\toprule" and lines[3] == r"\midrule" and lines[-2] == r"\bottomrule"
+cols = len(lines[0][len(r"\begin{tabular}{"):-1])
+body = lines[2:3] + lines[4:-2]
+assert len(body) >= 2
+for l in body:
+    assert l.endswith(r" \\") and l.count(" & ") == cols - 1, l
+    assert "_" not in l.replace(r"\_", ""), l  # underscores escaped
+    assert ">" not in l, l
+PY
+then ok "table --latex is booktabs and balanced"; else bad "table --latex" "$latex"; fi
+
 # --dry-run and --explain on that sweep: all cells done; a cell's estimate command reproduces it.
 dry=$("$bin" run "$tmp/small.toml" --out "$tmp/small" --dry-run 2>&1)
 grep -q "done: 48 of 48 cells; to run: 0" <<<"$dry" && ok "dry-run counts done cells" || bad "dry-run counts done cells" "$dry"
