@@ -1,19 +1,22 @@
 #include "harness/cli.hpp"
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <filesystem>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
-#include <sys/wait.h>
-#include <unistd.h>
-#include <cstdio>
-#include <filesystem>
 #include <thread>
 #include <tuple>
 
 #include "algorithms/error.hpp"
 #include "harness/build_info.hpp"
+#include "harness/check.hpp"
 #include "harness/experiment.hpp"
 #include "harness/matrices.hpp"
 #include "harness/mtx.hpp"
@@ -346,8 +349,7 @@ int cli_main(int argc, char** argv) {
   std::string plot_dir, plot_out, plot_formats = "png,pdf";
   auto* plot_cmd = app.add_subcommand(
       "plot", "Paper figures and index.html from a result directory (scripts/plot.py)");
-  plot_cmd->add_option("results", plot_dir, "Result directory (runs.csv, summary.csv)")
-      ->required();
+  plot_cmd->add_option("results", plot_dir, "Result directory (runs.csv, summary.csv)")->required();
   plot_cmd->add_option("--out,-o", plot_out, "Output directory (default RESULTS/figures)");
   plot_cmd->add_option("--formats", plot_formats, "Comma-separated: png, pdf, svg, eps")
       ->capture_default_str();
@@ -359,9 +361,14 @@ int cli_main(int argc, char** argv) {
   table_cmd->add_option("results", table_dir, "Result directory (summary.csv)")->required();
   table_cmd->add_flag("--latex", table_latex, "booktabs LaTeX (the default)");
   table_cmd->add_flag("--markdown", table_markdown, "Markdown");
-  table_cmd->add_option("--metric", table_metric,
-                        "rel_err, u_cos_err, v_cos_err or normalized_norm")
+  table_cmd
+      ->add_option("--metric", table_metric, "rel_err, u_cos_err, v_cos_err or normalized_norm")
       ->capture_default_str();
+
+  std::string check_config = "configs/theory.toml";
+  auto* check_cmd = app.add_subcommand(
+      "check", "Reproduce published convergence results trial by trial (PASS/FAIL per check)");
+  check_cmd->add_option("config", check_config, "Checks to run (TOML)")->capture_default_str();
 
   MergeArgs merge;
   auto* merge_cmd = app.add_subcommand(
@@ -379,6 +386,14 @@ int cli_main(int argc, char** argv) {
   try {
     if (*list) return cmd_list(list_format);
     if (*merge_cmd) return cmd_merge(merge);
+    if (*check_cmd) {
+      const auto results = run_checks(check_config, std::cout);
+      const auto failed = std::count_if(results.begin(), results.end(),
+                                        [](const CheckResult& r) { return !r.pass; });
+      std::cout << results.size() - std::size_t(failed) << " of " << results.size()
+                << " checks passed\n";
+      return failed ? kExitFailure : 0;
+    }
     if (*plot_cmd) {
       std::vector<std::string> a = {plot_dir, "--formats", plot_formats};
       if (!plot_out.empty()) a.insert(a.end(), {"--out", plot_out});

@@ -228,6 +228,21 @@ for l in body:
 PY
 then ok "table --latex is booktabs and balanced"; else bad "table --latex" "$latex"; fi
 
+# specbench check: PASS lines and exit 0 on a small theory config; a bad config is exit 2.
+cat >"$tmp/theory.toml" <<'TOML'
+[power]
+matrices = ["spectrum:m=40,n=30,decay=gap,rate=0.8"]
+seeds = 3
+iterations = [1, 5, 20]
+[hmt]
+matrices = ["gaussian:m=30,n=20"]
+r = [1]
+trials = 200
+TOML
+expect "check passes" 0 "^2 of 2 checks passed" -- check "$tmp/theory.toml"
+printf '[power]\nmatrices = [' >"$tmp/bad_theory.toml"
+expect "check: malformed config" 2 "bad_theory.toml:[0-9]+:" -- check "$tmp/bad_theory.toml"
+
 # --dry-run and --explain on that sweep: all cells done; a cell's estimate command reproduces it.
 dry=$("$bin" run "$tmp/small.toml" --out "$tmp/small" --dry-run 2>&1)
 grep -q "done: 48 of 48 cells; to run: 0" <<<"$dry" && ok "dry-run counts done cells" || bad "dry-run counts done cells" "$dry"
