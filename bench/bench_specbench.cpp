@@ -8,7 +8,10 @@
 #include "algorithms/dense.hpp"
 #include "algorithms/lanczos.hpp"
 #include "algorithms/power.hpp"
+#include "algorithms/registry.hpp"
 #include "algorithms/rsvd.hpp"
+#include "algorithms/sparse.hpp"
+#include "algorithms/torch_power.hpp"
 #include "harness/matrices.hpp"
 #include "harness/provenance.hpp"
 #include "reference/reference.hpp"
@@ -51,44 +54,77 @@ void BM_product(benchmark::State& state) {
   set_matrix_counters<T>(state, n, n, P == Product::Gram ? 2 : 1);
 }
 
-// One power iteration per benchmark iteration (amortized over 10).
+/// A sparse n x n matrix with about 10 nonzeros per row (the operator streams nnz, not n^2).
 template <class T>
-void BM_power_iteration(benchmark::State& state) {
-  const Index n = state.range(0);
-  const auto a = gaussian<T>(n, n);
-  const DenseOperator<T> op(a);
-  for (auto _ : state) {
-    Rng rng(1);
-    auto r = power_iteration(op, PowerOptions{.iters = 10, .tol = 0}, rng);
-    benchmark::DoNotOptimize(r.sigma);
+CsrMatrix<T> sparse_matrix(Index n) {
+  Rng rng(7);
+  std::vector<Eigen::Triplet<T, std::int64_t>> entries;
+  std::vector<double> x(10);
+  for (Index i = 0; i < n; ++i) {
+    fill_gaussian<double>(rng, x);
+    for (int k = 0; k < 10; ++k)
+      entries.emplace_back(i, (i * 7919 + Index(k) * 104729) % n, T(x[std::size_t(k)]));
   }
-  state.counters["matvecs"] = 2;
-  set_matrix_counters<T>(state, n, n, 20);
+  CsrMatrix<T> a(n, n);
+  a.setFromTriplets(entries.begin(), entries.end());
+  return a;
 }
 
-template <class T>
-void BM_lanczos(benchmark::State& state) {
+// CSR products: y = A x and y = A^T x (the transpose stored), bytes/s counts values + indices.
+template <class T, Product P>
+void BM_csr_product(benchmark::State& state) {
   const Index n = state.range(0);
-  const auto a = gaussian<T>(n, n);
-  const DenseOperator<T> op(a);
+  const auto a = sparse_matrix<T>(n);
+  const SparseOperator<T> op(a);
+  std::vector<T> x(static_cast<std::size_t>(n), T(1)), y(static_cast<std::size_t>(n));
   for (auto _ : state) {
-    Rng rng(1);
-    auto r = lanczos_bidiagonalization(op, LanczosOptions{.steps = 10}, rng);
-    benchmark::DoNotOptimize(r.sigma);
+    if constexpr (P == Product::Transpose)
+      op.apply_transpose(x, y);
+    else
+      op.apply(x, y);
+    benchmark::DoNotOptimize(y.data());
   }
-  set_matrix_counters<T>(state, n, n, 20);
+  state.counters["bytes/s"] = benchmark::Counter(
+      double(a.nonZeros()) * double(sizeof(T) + sizeof(std::int64_t)) * double(state.iterations()),
+      benchmark::Counter::kIsRate, benchmark::Counter::kIs1024);
+  state.counters["nnz"] = double(a.nonZeros());
 }
 
+// One iteration (or step) of each estimator through the registry, as sweeps run them; the
+// matvecs counter is the products per iteration.
 template <class T>
-void BM_rsvd(benchmark::State& state) {
+void run_one(benchmark::State& state, const std::string& spec) {
   const Index n = state.range(0);
   const auto a = gaussian<T>(n, n);
   const DenseOperator<T> op(a);
+  const NamedSpec named = parse_named_spec(spec, "bench");
+  const auto& info = EstimatorRegistry::instance().get(named.name, "estimator");
+  const ParamSet params = info.schema.resolve(named.params, "bench");
+  long long products = 0;
   for (auto _ : state) {
     Rng rng(1);
-    auto r = randomized_svd(op, RsvdOptions{}, rng);
+    const auto r = info.run<T>()(op, params, rng, {});
+    products = r.products;
     benchmark::DoNotOptimize(r.sigma);
   }
+  state.counters["matvecs"] = double(products);
+  set_matrix_counters<T>(state, n, n, double(products));
+}
+template <class T>
+void BM_power_1(benchmark::State& s) {
+  run_one<T>(s, "power:iters=1");
+}
+template <class T>
+void BM_lanczos_1(benchmark::State& s) {
+  run_one<T>(s, "lanczos:steps=1");
+}
+template <class T>
+void BM_torch_power_1(benchmark::State& s) {
+  run_one<T>(s, "torch_power:iters=1");
+}
+template <class T>
+void BM_rsvd_q0(benchmark::State& s) {
+  run_one<T>(s, "rsvd:power_iters=0");
 }
 
 // The certified reference against LAPACK's singular values alone (the issue 3 target: at most
@@ -128,14 +164,25 @@ BENCHMARK(BM_product<float, Product::Transpose>) SIZES;
 BENCHMARK(BM_product<double, Product::Transpose>) SIZES;
 BENCHMARK(BM_product<float, Product::Gram>) SIZES;
 BENCHMARK(BM_product<double, Product::Gram>) SIZES;
-BENCHMARK(BM_power_iteration<float>) SIZES;
-BENCHMARK(BM_power_iteration<double>) SIZES;
-BENCHMARK(BM_lanczos<float>) SIZES;
-BENCHMARK(BM_lanczos<double>) SIZES;
-BENCHMARK(BM_rsvd<float>) SIZES;
-BENCHMARK(BM_rsvd<double>) SIZES;
-BENCHMARK(BM_singular_values)->Arg(512)->Arg(2048)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_reference)->Arg(512)->Arg(2048)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_csr_product<float, Product::Apply>) SIZES;
+BENCHMARK(BM_csr_product<double, Product::Apply>) SIZES;
+BENCHMARK(BM_csr_product<float, Product::Transpose>) SIZES;
+BENCHMARK(BM_csr_product<double, Product::Transpose>) SIZES;
+BENCHMARK(BM_power_1<float>) SIZES;
+BENCHMARK(BM_power_1<double>) SIZES;
+BENCHMARK(BM_lanczos_1<float>) SIZES;
+BENCHMARK(BM_lanczos_1<double>) SIZES;
+BENCHMARK(BM_torch_power_1<float>) SIZES;
+BENCHMARK(BM_torch_power_1<double>) SIZES;
+BENCHMARK(BM_rsvd_q0<float>) SIZES;
+BENCHMARK(BM_rsvd_q0<double>) SIZES;
+BENCHMARK(BM_singular_values)
+    ->Arg(256)
+    ->Arg(512)
+    ->Arg(1024)
+    ->Arg(2048)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_reference)->Arg(256)->Arg(512)->Arg(1024)->Arg(2048)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

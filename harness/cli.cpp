@@ -17,7 +17,9 @@
 #include "algorithms/error.hpp"
 #include "harness/build_info.hpp"
 #include "harness/check.hpp"
+#include "harness/compare.hpp"
 #include "harness/experiment.hpp"
+#include "harness/history.hpp"
 #include "harness/matrices.hpp"
 #include "harness/mtx.hpp"
 #include "harness/output.hpp"
@@ -365,6 +367,55 @@ int cli_main(int argc, char** argv) {
       ->add_option("--metric", table_metric, "rel_err, u_cos_err, v_cos_err or normalized_norm")
       ->capture_default_str();
 
+  std::string cmp_base, cmp_cur;
+  CompareOptions cmp;
+  auto* compare_cmd =
+      app.add_subcommand("compare",
+                         "Regressions between a baseline and a current result set (exit 0 pass, 1 "
+                         "regression, 3 inconclusive, 2 usage or harness error)");
+  compare_cmd
+      ->add_option("baseline", cmp_base, "Baseline: sweep output directory or benchmark JSON")
+      ->required();
+  compare_cmd->add_option("current", cmp_cur, "Current: the same kind")->required();
+  compare_cmd->add_option("--format", cmp.format, "text, markdown or json")->capture_default_str();
+  compare_cmd->add_option("--ulps", cmp.ulps, "Accuracy tolerance in ulps of the precision")
+      ->capture_default_str();
+  compare_cmd->add_option("--p-value", cmp.p_value, "Mann-Whitney significance level")
+      ->capture_default_str();
+  compare_cmd
+      ->add_option("--min-ratio", cmp.min_ratio,
+                   "A slowdown must exceed max(min-ratio, cv-factor * CV of the baseline)")
+      ->capture_default_str();
+  compare_cmd->add_option("--cv-factor", cmp.cv_factor, "See --min-ratio")->capture_default_str();
+  compare_cmd
+      ->add_option("--global-ratio", cmp.global_ratio,
+                   "A uniform slowdown above 1 + this (all cells) is a regression")
+      ->capture_default_str();
+  compare_cmd
+      ->add_option("--noise", cmp.noise, "IQR/median above this on either side is INCONCLUSIVE")
+      ->capture_default_str();
+
+  std::string rec_dir, rec_db = "results/history.sqlite";
+  auto* record_cmd = app.add_subcommand(
+      "record", "Store a finished run (provenance, summary rows) in the SQLite history");
+  record_cmd->add_option("results", rec_dir, "Result directory (meta.json, summary.csv)")
+      ->required();
+  record_cmd->add_option("--db", rec_db, "History database")->capture_default_str();
+
+  std::string hist_db = "results/history.sqlite";
+  HistoryOptions hist;
+  auto* history_cmd = app.add_subcommand(
+      "history", "Trend of a summary metric over recorded runs, with persistent steps flagged");
+  history_cmd->add_option("--db", hist_db, "History database")->capture_default_str();
+  history_cmd->add_option("--metric", hist.metric, "A summary.csv column")->capture_default_str();
+  history_cmd->add_option(
+      "--cell", hist.filter,
+      "Only keys (estimator|params|family|size|precision|step) containing this");
+  history_cmd->add_option("--threshold", hist.threshold, "Relative change that counts as a step")
+      ->capture_default_str();
+  history_cmd->add_option("--persist", hist.persist, "Runs that must stay at the new level")
+      ->capture_default_str();
+
   std::string check_config = "configs/theory.toml";
   auto* check_cmd = app.add_subcommand(
       "check", "Reproduce published convergence results trial by trial (PASS/FAIL per check)");
@@ -386,6 +437,25 @@ int cli_main(int argc, char** argv) {
   try {
     if (*list) return cmd_list(list_format);
     if (*merge_cmd) return cmd_merge(merge);
+    if (*record_cmd) {
+      const long long id = record_run(rec_dir, rec_db);
+      std::cerr << (id ? "recorded run " + std::to_string(id) : std::string("already recorded"))
+                << " in " << rec_db << "\n";
+      return 0;
+    }
+    if (*history_cmd) {
+      print_history(hist_db, hist, std::cout);
+      return 0;
+    }
+    if (*compare_cmd) {
+      // A harness error is never a regression: every failure to compare is exit 2.
+      try {
+        return compare_results(cmp_base, cmp_cur, cmp, std::cout);
+      } catch (const std::exception& e) {
+        std::cerr << "specbench: error: " << e.what() << "\n";
+        return kExitBadInput;
+      }
+    }
     if (*check_cmd) {
       const auto results = run_checks(check_config, std::cout);
       const auto failed = std::count_if(results.begin(), results.end(),

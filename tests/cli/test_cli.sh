@@ -243,6 +243,18 @@ expect "check passes" 0 "^2 of 2 checks passed" -- check "$tmp/theory.toml"
 printf '[power]\nmatrices = [' >"$tmp/bad_theory.toml"
 expect "check: malformed config" 2 "bad_theory.toml:[0-9]+:" -- check "$tmp/bad_theory.toml"
 
+# compare: a result set against itself passes; a missing or malformed baseline is exit 2 (a
+# harness error, never a regression); record and history on the SQLite database.
+expect "compare identical" 0 "^PASS: " -- compare "$tmp/small" "$tmp/small"
+expect "compare missing baseline" 2 "cannot open" -- compare "$tmp/nothing" "$tmp/small"
+mkdir -p "$tmp/malformed" && printf 'a,b\n1,2\n' >"$tmp/malformed/runs.csv"
+expect "compare malformed baseline" 2 "not a specbench runs.csv" -- compare "$tmp/malformed" "$tmp/small"
+expect "compare json format" 0 '"verdict": "PASS"' -- compare "$tmp/small" "$tmp/small" --format json
+expect "record" 0 "recorded run 1" -- record "$tmp/small" --db "$tmp/h.sqlite"
+expect "record again" 0 "already recorded" -- record "$tmp/small" --db "$tmp/h.sqlite"
+expect "history" 0 "rel_err_median" -- history --db "$tmp/h.sqlite" --cell "power|iters=9"
+expect "history: no database" 2 "no such database" -- history --db "$tmp/none.sqlite"
+
 # --dry-run and --explain on that sweep: all cells done; a cell's estimate command reproduces it.
 dry=$("$bin" run "$tmp/small.toml" --out "$tmp/small" --dry-run 2>&1)
 grep -q "done: 48 of 48 cells; to run: 0" <<<"$dry" && ok "dry-run counts done cells" || bad "dry-run counts done cells" "$dry"

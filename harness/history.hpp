@@ -1,0 +1,39 @@
+#pragma once
+/// \file
+/// The run history: `specbench record` stores each sweep (provenance and summary rows) in SQLite,
+/// `specbench history` prints trends and flags persistent steps. Schema (version 1):
+///
+///   schema(version INTEGER)                          -- one row: the schema version
+///   runs(id INTEGER PRIMARY KEY, recorded_utc, name, output, git_commit, git_dirty, cpu,
+///        hostname, config_hash, started_utc, finished_utc, meta)   -- meta: the meta.json text
+///        UNIQUE(output, finished_utc)                -- recording the same run twice is a no-op
+///   summary(run_id REFERENCES runs(id), key, metric, value)
+///        -- key: estimator|params|family|m x n|precision|step; metric: a summary.csv column
+///
+/// Each record is one transaction (a killed writer leaves the database as it was), the database
+/// is in WAL mode with a busy timeout, so concurrent `record` calls queue instead of failing.
+
+#include <filesystem>
+#include <ostream>
+#include <string>
+
+namespace specbench {
+
+/// Records RESULTS_DIR (meta.json and summary.csv) into the database, creating it if needed.
+/// Returns the run id, or 0 if this run was already recorded.
+long long record_run(const std::filesystem::path& results, const std::filesystem::path& db);
+
+struct HistoryOptions {
+  std::string metric = "rel_err_median";  ///< a summary.csv column
+  std::string filter;                     ///< only keys containing this text
+  double threshold = 0.05;                ///< relative change that counts as a step
+  int persist = 2;                        ///< later runs that must stay at the new level
+};
+
+/// Prints, per key, the metric over the recorded runs (oldest first) and flags steps: a change
+/// by more than `threshold` (relative) after which the next `persist` runs stay on the new side,
+/// unlike a single outlier. Returns the number of steps flagged.
+int print_history(const std::filesystem::path& db, const HistoryOptions& options,
+                  std::ostream& out);
+
+}  // namespace specbench
