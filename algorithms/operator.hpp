@@ -97,8 +97,13 @@ class Operator {
   /// y = A^T A x; the default forms A x in a temporary.
   virtual void apply_gram(std::span<const T> x, std::span<T> y) const {
     std::vector<T> t(static_cast<std::size_t>(rows()));
-    apply(x, t);
-    apply_transpose(std::span<const T>(t), y);
+    apply_gram_with(x, y, t);
+  }
+  /// y = A^T A x and ax = A x together: the default is two products; dense storage overrides it
+  /// with the fused one-read kernel (algorithms/gram.hpp).
+  virtual void apply_gram_with(std::span<const T> x, std::span<T> y, std::span<T> ax) const {
+    apply(x, ax);
+    apply_transpose(std::span<const T>(ax), y);
   }
   /// Y = A X, X column-major n x k; the default applies column by column.
   virtual void apply_block(Index k, const T* x, T* y) const {
@@ -130,6 +135,16 @@ class CountingOperator {
   void apply_transpose(std::span<const Scalar> x, std::span<Scalar> y) const {
     op_.apply_transpose(x, y);
     ++products_;
+  }
+  /// y = A^T A x and ax = A x: the operator's own (fused) version if it has one (two products).
+  void apply_gram_with(std::span<const Scalar> x, std::span<Scalar> y, std::span<Scalar> ax) const {
+    if constexpr (requires { op_.apply_gram_with(x, y, ax); }) {
+      op_.apply_gram_with(x, y, ax);
+    } else {
+      op_.apply(x, ax);
+      op_.apply_transpose(std::span<const Scalar>(ax), y);
+    }
+    products_ += 2;
   }
   void apply_gram(std::span<const Scalar> x, std::span<Scalar> y) const {
     specbench::gram(op_, x, y);

@@ -57,8 +57,9 @@ EstimateResult<typename Op::Scalar> power_iteration(
 
   r.status = Status::MaxIterations;
   for (int k = 1; k <= options.iters; ++k) {
-    // u = A v; alpha = ||u||
-    a.apply(std::span<const T>(r.v), std::span<T>(r.u));
+    // z = A^T (A v) and u = A v (one call, so that an operator with a fused Gram product can
+    // serve both from one read of A); alpha = ||A v||
+    a.apply_gram_with(std::span<const T>(r.v), std::span<T>(z), std::span<T>(r.u));
     const T alpha = blas::nrm2(std::span<const T>(r.u));
     if (!(alpha > T(0))) {
       // A v = 0: A is zero (or v lies in its null space, probability zero). sigma = 0 is exact
@@ -73,11 +74,11 @@ EstimateResult<typename Op::Scalar> power_iteration(
     }
     blas::scal(T(1) / alpha, std::span<T>(r.u));
 
-    // z = A^T u; sigma = ||z|| = u^T A v_new; v = z / sigma   (sigma >= alpha > 0)
-    a.apply_transpose(std::span<const T>(r.u), std::span<T>(z));
+    // sigma = ||A^T u|| = ||z|| / alpha = u^T A v_new; v = z / ||z||   (sigma >= alpha > 0)
     const T previous = r.sigma;
-    r.sigma = blas::nrm2(std::span<const T>(z));
-    for (std::size_t i = 0; i < n; ++i) r.v[i] = z[i] / r.sigma;
+    const T znorm = blas::nrm2(std::span<const T>(z));
+    r.sigma = znorm / alpha;
+    for (std::size_t i = 0; i < n; ++i) r.v[i] = z[i] / znorm;
     r.iterations = k;
     r.history.push_back({k, r.sigma, a.products()});
 

@@ -54,6 +54,37 @@ void BM_product(benchmark::State& state) {
   set_matrix_counters<T>(state, n, n, P == Product::Gram ? 2 : 1);
 }
 
+// The issue-8 target, in one process: one streaming read of A (a plain sum over it, the physical
+// limit), the fused Gram product (one read), and two BLAS gemv (two reads).
+template <class T>
+void BM_stream_sum(benchmark::State& state) {
+  const Index n = state.range(0);
+  const auto a = gaussian<T>(n, n);
+  for (auto _ : state) {
+    T s[8] = {};
+    const T* p = a.data();
+    const std::size_t total = a.values().size();
+    for (std::size_t k = 0; k + 8 <= total; k += 8)
+      for (int l = 0; l < 8; ++l) s[l] += p[k + std::size_t(l)];
+    benchmark::DoNotOptimize(s);
+  }
+  set_matrix_counters<T>(state, n, n, 1);
+}
+
+template <class T>
+void BM_two_gemv(benchmark::State& state) {
+  const Index n = state.range(0);
+  const auto a = gaussian<T>(n, n);
+  const DenseOperator<T> op(a);
+  std::vector<T> x(static_cast<std::size_t>(n), T(1)), t(x.size()), y(x.size());
+  for (auto _ : state) {
+    op.apply(x, t);
+    op.apply_transpose(std::span<const T>(t), std::span<T>(y));
+    benchmark::DoNotOptimize(y.data());
+  }
+  set_matrix_counters<T>(state, n, n, 2);
+}
+
 /// A sparse n x n matrix with about 10 nonzeros per row (the operator streams nnz, not n^2).
 template <class T>
 CsrMatrix<T> sparse_matrix(Index n) {
@@ -164,6 +195,10 @@ BENCHMARK(BM_product<float, Product::Transpose>) SIZES;
 BENCHMARK(BM_product<double, Product::Transpose>) SIZES;
 BENCHMARK(BM_product<float, Product::Gram>) SIZES;
 BENCHMARK(BM_product<double, Product::Gram>) SIZES;
+BENCHMARK(BM_stream_sum<float>) SIZES;
+BENCHMARK(BM_stream_sum<double>) SIZES;
+BENCHMARK(BM_two_gemv<float>) SIZES;
+BENCHMARK(BM_two_gemv<double>) SIZES;
 BENCHMARK(BM_csr_product<float, Product::Apply>) SIZES;
 BENCHMARK(BM_csr_product<double, Product::Apply>) SIZES;
 BENCHMARK(BM_csr_product<float, Product::Transpose>) SIZES;
