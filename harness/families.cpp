@@ -23,6 +23,13 @@ void dlatms_(const int* m, const int* n, const char* dist, int* iseed, const cha
 namespace specbench {
 namespace {
 
+/// The `seed` parameter shared by the random families.
+const ParamSpec kSeedParam{.name = "seed",
+                           .type = ParamType::Int,
+                           .default_value = "0",
+                           .help = "seed of the generator (Boost mt19937_64)",
+                           .min = 0};
+
 // ---- linear, conv: torch's default initialization ----
 
 /// out x fan_in, entries U(-1/sqrt(fan_in), 1/sqrt(fan_in)): torch.nn.Linear's and Conv2d's
@@ -52,11 +59,7 @@ const MatrixFamilyRegistrar kRegisterLinear{{
     .schema = {{
         {.name = "in", .type = ParamType::Int, .help = "in_features", .min = 1, .required = true},
         {.name = "out", .type = ParamType::Int, .help = "out_features", .min = 1, .required = true},
-        {.name = "seed",
-         .type = ParamType::Int,
-         .default_value = "0",
-         .help = "seed of the generator (Boost mt19937_64)",
-         .min = 0},
+        kSeedParam,
     }},
     .generate =
         [](const ParamSet& p) {
@@ -85,11 +88,7 @@ const MatrixFamilyRegistrar kRegisterConv{{
          .default_value = "3",
          .help = "kernel width",
          .min = 1},
-        {.name = "seed",
-         .type = ParamType::Int,
-         .default_value = "0",
-         .help = "seed of the generator (Boost mt19937_64)",
-         .min = 0},
+        kSeedParam,
     }},
     .generate =
         [](const ParamSet& p) {
