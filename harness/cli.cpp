@@ -331,7 +331,7 @@ int cli_main(int argc, char** argv) {
 
   RunArgs run;
   auto* run_cmd =
-      app.add_subcommand("run", "Run a sweep from a TOML config; writes runs.csv and meta.json");
+      app.add_subcommand("run", "Run a sweep from a TOML config; writes runs.csv, summary.csv and meta.json");
   run_cmd->add_option("config", run.config, "Sweep config (TOML), e.g. configs/default.toml")
       ->required();
   run_cmd->add_option("--out,-o", run.out,

@@ -24,7 +24,7 @@ std::string format_double(double x);
 /// v when the row carries them.
 nlohmann::json row_to_json(const Row& row);
 
-/// The reference of a problem as JSON: matrix, m, n, precision, sigma1 (a decimal string of 40
+/// The reference of a problem as JSON: matrix, m, n, precision, sigma1 (a decimal string of 45
 /// significant digits), sigma2, bound, digits, gap_ratio, cluster_size, method, lanczos_steps,
 /// refine_iterations, time_s, cache (hit or miss). Shared by `specbench reference` and meta.json.
 nlohmann::json reference_to_json(const Problem& problem);
