@@ -330,8 +330,8 @@ int cli_main(int argc, char** argv) {
       ->capture_default_str();
 
   RunArgs run;
-  auto* run_cmd =
-      app.add_subcommand("run", "Run a sweep from a TOML config; writes runs.csv, summary.csv and meta.json");
+  auto* run_cmd = app.add_subcommand(
+      "run", "Run a sweep from a TOML config; writes runs.csv, summary.csv and meta.json");
   run_cmd->add_option("config", run.config, "Sweep config (TOML), e.g. configs/default.toml")
       ->required();
   run_cmd->add_option("--out,-o", run.out,
@@ -416,6 +416,15 @@ int cli_main(int argc, char** argv) {
   history_cmd->add_option("--persist", hist.persist, "Runs that must stay at the new level")
       ->capture_default_str();
 
+  std::string exp_matrix, exp_out, exp_precision = "f64";
+  auto* export_cmd = app.add_subcommand(
+      "export", "Write a matrix spec's matrix to a file for other tools (.npy or .mtx)");
+  export_cmd->add_option("--matrix,-m", exp_matrix, "Matrix spec")->required();
+  export_cmd->add_option("--out,-o", exp_out, "Output file: .npy (NumPy) or .mtx (Matrix Market)")
+      ->required();
+  export_cmd->add_option("--precision,-p", exp_precision, "f64, or f32 (rounded to float)")
+      ->capture_default_str();
+
   std::string check_config = "configs/theory.toml";
   auto* check_cmd = app.add_subcommand(
       "check", "Reproduce published convergence results trial by trial (PASS/FAIL per check)");
@@ -437,6 +446,34 @@ int cli_main(int argc, char** argv) {
   try {
     if (*list) return cmd_list(list_format);
     if (*merge_cmd) return cmd_merge(merge);
+    if (*export_cmd) {
+      const MatrixSpec spec = parse_matrix_spec(exp_matrix);
+      const Precision precision = parse_precision(exp_precision);
+      DenseMatrix<double> a = make_matrix(spec);
+      if (precision == Precision::F32)
+        a = a.convert<float>(Layout::ColMajor).convert<double>(Layout::ColMajor);
+      const std::filesystem::path out = exp_out;
+      SPECBENCH_REQUIRE(out.extension() == ".npy" || out.extension() == ".mtx", "--out ", exp_out,
+                        ": the file must end in .npy or .mtx");
+      std::ostringstream text;
+      if (out.extension() == ".mtx") {
+        write_matrix_market(text, a);
+      } else {
+        // NumPy .npy version 1.0: magic, header length, a dict padded to a multiple of 64 bytes,
+        // then the column-major doubles (fortran_order True).
+        std::string header = "{'descr': '<f8', 'fortran_order': True, 'shape': (" +
+                             std::to_string(a.rows()) + ", " + std::to_string(a.cols()) + "), }";
+        while ((10 + header.size() + 1) % 64 != 0) header += ' ';
+        header += '\n';
+        text << "\x93NUMPY" << char(1) << char(0) << char(header.size() & 0xff)
+             << char((header.size() >> 8) & 0xff) << header;
+        text.write(reinterpret_cast<const char*>(a.data()),
+                   std::streamsize(a.values().size() * sizeof(double)));
+      }
+      write_file_atomic(out, text.str());
+      std::cerr << "wrote " << a.rows() << " x " << a.cols() << " to " << exp_out << "\n";
+      return 0;
+    }
     if (*record_cmd) {
       const long long id = record_run(rec_dir, rec_db);
       std::cerr << (id ? "recorded run " + std::to_string(id) : std::string("already recorded"))
