@@ -255,6 +255,25 @@ expect "record again" 0 "already recorded" -- record "$tmp/small" --db "$tmp/h.s
 expect "history" 0 "rel_err_median" -- history --db "$tmp/h.sqlite" --cell "power|iters=9"
 expect "history: no database" 2 "no such database" -- history --db "$tmp/none.sqlite"
 
+# export: .npy readable by numpy with the same values as .mtx; other extensions are bad input.
+expect "export npy" 0 "wrote 5 x 3" -- export --matrix "gaussian:m=5,n=3" --out "$tmp/g.npy"
+expect "export mtx" 0 "wrote 5 x 3" -- export --matrix "gaussian:m=5,n=3" --out "$tmp/g.mtx"
+expect "export: bad extension" 2 "must end in .npy or .mtx" -- export --matrix "gaussian:m=5,n=3" --out "$tmp/g.txt"
+if $py - "$tmp/g.npy" "$tmp/g.mtx" <<'PY'
+import sys, numpy as np
+a = np.load(sys.argv[1])
+lines = open(sys.argv[2]).read().split("\n")
+m, n = map(int, lines[1].split())
+b = np.array([float(x) for x in lines[2:2 + m * n]]).reshape((n, m)).T
+assert a.shape == (5, 3) and np.array_equal(a, b)
+PY
+then ok "export npy equals mtx"; else bad "export npy equals mtx"; fi
+
+# peers.py on a small matrix: a table with specbench's rows (peers without their package skip).
+peers=$($py scripts/peers.py "gaussian:m=40,n=30" --specbench "$bin" 2>&1)
+grep -q "| specbench lanczos:steps=" <<<"$peers" && grep -q "numpy.linalg.norm" <<<"$peers" &&
+  ok "peers.py table" || bad "peers.py table" "$peers"
+
 # --dry-run and --explain on that sweep: all cells done; a cell's estimate command reproduces it.
 dry=$("$bin" run "$tmp/small.toml" --out "$tmp/small" --dry-run 2>&1)
 grep -q "done: 48 of 48 cells; to run: 0" <<<"$dry" && ok "dry-run counts done cells" || bad "dry-run counts done cells" "$dry"
