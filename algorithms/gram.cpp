@@ -9,11 +9,28 @@ inline void chunk_body(const DenseMatrix<T>& a, const T* x, Index r0, Index r1, 
   const Index n = a.cols();
   std::fill(part, part + n, T(0));
   if (a.layout() == Layout::RowMajor) {
-    for (Index i = r0; i < r1; ++i) {
-      const T* row = a.data() + i * n;
-      const T ti = dot8(row, x, n);
-      t[i] = ti;
-      for (Index j = 0; j < n; ++j) part[j] += ti * row[j];
+    // Groups of kGroup rows: their dot products first (the rows stay in L2), then one pass over
+    // the partial y adding all of them, so that y is read and written once per group, not per row.
+    constexpr Index kGroup = 8;
+    for (Index i0 = r0; i0 < r1; i0 += kGroup) {
+      const Index g = std::min(kGroup, r1 - i0);
+      T tg[kGroup] = {};
+      const T* rows[kGroup];
+      for (Index k = 0; k < g; ++k) {
+        rows[k] = a.data() + (i0 + k) * n;
+        tg[k] = dot8(rows[k], x, n);
+        t[i0 + k] = tg[k];
+      }
+      if (g == kGroup) {
+        for (Index j = 0; j < n; ++j)
+          part[j] += ((tg[0] * rows[0][j] + tg[1] * rows[1][j]) +
+                      (tg[2] * rows[2][j] + tg[3] * rows[3][j])) +
+                     ((tg[4] * rows[4][j] + tg[5] * rows[5][j]) +
+                      (tg[6] * rows[6][j] + tg[7] * rows[7][j]));
+      } else {
+        for (Index k = 0; k < g; ++k)
+          for (Index j = 0; j < n; ++j) part[j] += tg[k] * rows[k][j];
+      }
     }
     return;
   }
