@@ -12,6 +12,7 @@
 
 #include "algorithms/error.hpp"
 #include "harness/output.hpp"
+#include "harness/summary.hpp"
 
 namespace specbench {
 namespace {
@@ -25,21 +26,8 @@ double num(const std::string& s) {
   }
 }
 
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const std::size_t n = v.size();
-  return n == 0  ? std::numeric_limits<double>::quiet_NaN()
-         : n % 2 ? v[n / 2]
-                 : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-double quantile(std::vector<double> v, double q) {
-  std::sort(v.begin(), v.end());
-  if (v.empty()) return std::numeric_limits<double>::quiet_NaN();
-  const double pos = q * double(v.size() - 1);
-  const auto lo = std::size_t(pos);
-  const std::size_t hi = std::min(lo + 1, v.size() - 1);
-  return v[lo] + (v[hi] - v[lo]) * (pos - double(lo));
+double median(const std::vector<double>& v) {
+  return quantile(v, 0.5);
 }
 
 std::string fmt(double x) {

@@ -10,15 +10,6 @@
 namespace specbench {
 namespace {
 
-/// Linear-interpolation quantile (numpy's default) of sorted values.
-double quantile(const std::vector<double>& v, double q) {
-  if (v.empty()) return std::numeric_limits<double>::quiet_NaN();
-  const double pos = q * double(v.size() - 1);
-  const auto lo = std::size_t(std::floor(pos));
-  const std::size_t hi = std::min(lo + 1, v.size() - 1);
-  return v[lo] + (v[hi] - v[lo]) * (pos - double(lo));
-}
-
 double parse(const std::string& s) {
   if (s.empty() || s == "nan") return std::numeric_limits<double>::quiet_NaN();
   try {
@@ -31,6 +22,15 @@ double parse(const std::string& s) {
 const char* kMetrics[] = {"rel_err", "u_cos_err", "v_cos_err", "normalized_norm"};
 
 }  // namespace
+
+double quantile(std::vector<double> v, double q) {
+  if (v.empty()) return std::numeric_limits<double>::quiet_NaN();
+  std::sort(v.begin(), v.end());
+  const double pos = q * double(v.size() - 1);
+  const auto lo = std::size_t(std::floor(pos));
+  const std::size_t hi = std::min(lo + 1, v.size() - 1);
+  return v[lo] + (v[hi] - v[lo]) * (pos - double(lo));
+}
 
 std::pair<double, double> clopper_pearson(std::size_t k, std::size_t n) {
   if (n == 0) return {0.0, 1.0};

@@ -407,12 +407,6 @@ void parallel_for(std::size_t count, int jobs, F&& fn) {
   for (auto& t : threads) t.join();
 }
 
-double median_of(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const std::size_t n = v.size();
-  return n == 0 ? 0.0 : n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 /// Progress on stderr: a redrawn bar when stderr is a terminal, a plain line every 5 s
 /// otherwise (logs of batch jobs).
 class Progress {
@@ -740,7 +734,9 @@ SweepSummary run_sweep(const SweepPlan& plan, const SweepOptions& options) {
       std::vector<std::size_t> runs;
     };
     std::vector<Task> tasks;
+    std::map<std::size_t, std::size_t> group_of;  // run -> its group in this window
     for (std::size_t k = 0; k < g1 - g0; ++k) {
+      for (std::size_t r : groups[g0 + k]) group_of[r] = k;
       if (plan.runs[groups[g0 + k].front()].drift.steps > 0)
         tasks.push_back({k, groups[g0 + k]});
       else
@@ -835,11 +831,7 @@ SweepSummary run_sweep(const SweepPlan& plan, const SweepOptions& options) {
       for (auto& [r, rows] : results) {
         const RunSpec& run = plan.runs[r];
         if (run.drift.steps > 0 || rows.empty() || rows.front().status == "error") continue;
-        std::size_t group = 0;
-        for (std::size_t k = 0; k < g1 - g0; ++k)
-          if (std::find(groups[g0 + k].begin(), groups[g0 + k].end(), r) != groups[g0 + k].end())
-            group = k;
-        const Problem& p = *problems[group];
+        const Problem& p = *problems[group_of.at(r)];
         std::vector<std::vector<double>> times(rows.size());
         const int warmups = 1, timed = plan.timing_repeats;
         for (int rep = 0; rep < warmups + timed; ++rep) {
@@ -850,7 +842,7 @@ SweepSummary run_sweep(const SweepPlan& plan, const SweepOptions& options) {
         }
         for (std::size_t k = 0; k < rows.size(); ++k) {
           if (times[k].empty()) continue;
-          const double med = median_of(times[k]);
+          const double med = quantile(times[k], 0.5);
           const auto [lo, hi] = std::minmax_element(times[k].begin(), times[k].end());
           rows[k].time_s = med;
           rows[k].time_spread = med > 0 ? (*hi - *lo) / med : 0;

@@ -273,37 +273,19 @@ name = "torch_power"
   const auto summary = run_sweep(plan, {.output = dir.path / "out", .quiet = true});
   BOOST_TEST(summary.rows == plan.rows);
   BOOST_TEST(summary.errors == 0u);
-  std::ifstream in(dir.path / "out" / "runs.csv");
-  std::string header;
-  std::getline(in, header);
-  const auto columns = row_columns();
-  const auto col = [&](const std::string& name) {
-    return std::size_t(std::find(columns.begin(), columns.end(), name) - columns.begin());
-  };
+  const CsvTable runs = read_csv(dir.path / "out" / "runs.csv");
   std::map<std::string, double> late_error;  // mean rel_err over steps 15..30, per params
   std::set<int> steps;
-  for (std::string line; std::getline(in, line);) {
-    std::vector<std::string> f;
-    std::string field;
-    bool quoted = false;
-    for (char c : line) {
-      if (c == '"') quoted = !quoted;
-      if (c == ',' && !quoted) {
-        f.push_back(field);
-        field.clear();
-      } else {
-        field += c;
-      }
-    }
-    f.push_back(field);
-    const int step = std::stoi(f[col("step")]);
+  for (const auto& f : runs.rows) {
+    const int step = std::stoi(f[runs.column("step")]);
     steps.insert(step);
-    if (step >= 15) late_error[f[col("params")]] += std::stod(f[col("rel_err")]) / 16 / 2;
+    if (step >= 15)
+      late_error[f[runs.column("params")]] += std::stod(f[runs.column("rel_err")]) / 16 / 2;
   }
   BOOST_TEST(steps.size() == 31u);
-  const double cold = late_error["\"iters=1,tol=0,warm=false\""];
-  const double warm = late_error["\"iters=1,tol=0,warm=true\""];
-  const double torch = late_error["\"iters=1,eps=1e-12,order=hook\""];
+  const double cold = late_error["iters=1,tol=0,warm=false"];
+  const double warm = late_error["iters=1,tol=0,warm=true"];
+  const double torch = late_error["iters=1,eps=1e-12,order=hook"];
   BOOST_TEST_MESSAGE("mean rel_err, steps 15..30: cold " << cold << ", warm " << warm
                                                          << ", torch_power " << torch);
   BOOST_TEST(cold > 0.1);  // one iteration from scratch on a 64 x 128 init: ~0.25
