@@ -3,6 +3,7 @@
 /// Dense matrices and the dense operator (BLAS gemv / gemm), in row- or column-major storage.
 
 #include <algorithm>
+#include <boost/align/aligned_allocator.hpp>
 #include <span>
 #include <vector>
 
@@ -13,7 +14,9 @@ namespace specbench {
 
 enum class Layout { ColMajor, RowMajor };
 
-/// An owning dense m x n matrix. Column-major by default (LAPACK's order).
+/// An owning dense m x n matrix. Column-major by default (LAPACK's order). The storage is 64-byte
+/// aligned (a cache line and an AVX-512 register), so that vector loads of a row or column that
+/// starts on a line boundary never straddle two lines.
 template <class T>
 class DenseMatrix {
  public:
@@ -61,14 +64,16 @@ class DenseMatrix {
 
   Index m_ = 0, n_ = 0;
   Layout layout_ = Layout::ColMajor;
-  std::vector<T> data_;
+  std::vector<T, boost::alignment::aligned_allocator<T, 64>> data_;
 };
 
 /// y = A x and y = A^T x by BLAS gemv, Y = A X by gemm, on a DenseMatrix it does not own.
 template <class T>
 class DenseOperator final : public Operator<T> {
  public:
-  explicit DenseOperator(const DenseMatrix<T>& a) : a_(a) {}
+  /// `threads` workers for the fused Gram products (results do not depend on it; BLAS products
+  /// use BLAS's own thread setting).
+  explicit DenseOperator(const DenseMatrix<T>& a, int threads = 1) : a_(a), threads_(threads) {}
   Index rows() const override { return a_.rows(); }
   Index cols() const override { return a_.cols(); }
 
@@ -82,10 +87,16 @@ class DenseOperator final : public Operator<T> {
     blas::gemv(order(), CblasTrans, blas_rows(), blas_cols(), T(1), a_.data(), a_.ld(), x.data(),
                T(0), y.data());
   }
-  /// y = A^T A x and ax = A x in one read of A (algorithms/gram.hpp).
+  /// y = A^T A x and ax = A x: one read of a row-major A (algorithms/gram.hpp), two gemv on a
+  /// column-major one.
   void apply_gram_with(std::span<const T> x, std::span<T> y, std::span<T> ax) const override;
+  /// w = A A^T z and atz = A^T z: one read of a column-major A, two gemv on a row-major one.
+  void apply_cogram_with(std::span<const T> z, std::span<T> w, std::span<T> atz) const override;
   void apply_gram(std::span<const T> x, std::span<T> y) const override {
     apply_gram_with(x, y, {});
+  }
+  GramSide gram_side() const override {
+    return a_.layout() == Layout::RowMajor ? GramSide::Right : GramSide::Left;
   }
   void apply_block(Index k, const T* x, T* y) const override {
     if (k == 0 || empty({y, std::size_t(a_.rows() * k)})) return;
@@ -116,7 +127,14 @@ class DenseOperator final : public Operator<T> {
   Index blas_rows() const { return a_.rows(); }
   Index blas_cols() const { return a_.cols(); }
 
+  /// Threads worth starting: at least 2^18 entries (a few hundred microseconds) per worker.
+  int workers() const {
+    const double per = double(a_.rows()) * double(a_.cols()) / double(1 << 18);
+    return std::max(1, std::min(threads_, int(std::min(per, 1024.0))));
+  }
+
   const DenseMatrix<T>& a_;
+  int threads_ = 1;
 };
 
 }  // namespace specbench
@@ -128,16 +146,27 @@ namespace specbench {
 template <class T>
 void DenseOperator<T>::apply_gram_with(std::span<const T> x, std::span<T> y,
                                        std::span<T> ax) const {
-  // Two BLAS gemv for now: the fused one-read kernel (algorithms/gram.hpp, fused_gram) is
-  // correct and tested, but not yet faster than OpenBLAS's two passes on this machine (4096^2
-  // double: 8.9 ms row-major, 22 ms column-major, against 8.8 ms for two gemv); see the README.
-  std::vector<T> own;
-  if (ax.empty()) {
-    own.resize(static_cast<std::size_t>(a_.rows()));
-    ax = own;
+  if (a_.layout() == Layout::RowMajor && a_.rows() > 0 && a_.cols() > 0) {
+    fused_gram(a_, x, y, ax, workers());
+    return;
   }
+  std::vector<T> own;
+  if (ax.empty()) own.resize(static_cast<std::size_t>(a_.rows())), ax = own;
   apply(x, ax);
   apply_transpose(std::span<const T>(ax), y);
+}
+
+template <class T>
+void DenseOperator<T>::apply_cogram_with(std::span<const T> z, std::span<T> w,
+                                         std::span<T> atz) const {
+  if (a_.layout() == Layout::ColMajor && a_.rows() > 0 && a_.cols() > 0) {
+    fused_cogram(a_, z, w, atz, workers());
+    return;
+  }
+  std::vector<T> own;
+  if (atz.empty()) own.resize(static_cast<std::size_t>(a_.cols())), atz = own;
+  apply_transpose(z, atz);
+  apply(std::span<const T>(atz), w);
 }
 
 }  // namespace specbench

@@ -6,6 +6,9 @@
 ///     apply(x, y)                 y = A x          (x: n, y: m)
 ///     apply_transpose(x, y)       y = A^T x        (x: m, y: n)
 ///     apply_gram(x, y)            y = A^T A x      (optional; one pass over A where possible)
+///     apply_gram_with(x, y, ax)   y = A^T A x and ax = A x          (optional, one pass where
+///     apply_cogram_with(z, w, atz) w = A A^T z and atz = A^T z       possible: see gram_side)
+///     gram_side()                 which of the two one read of A gives (optional; default Right)
 ///     apply_block(k, X, Y)        Y = A X          (X: n x k, Y: m x k, column-major; optional)
 ///     apply_transpose_block(...)  Y = A^T X        (X: m x k, Y: n x k; optional)
 ///
@@ -21,6 +24,12 @@
 #include "algorithms/blas.hpp"
 
 namespace specbench {
+
+/// The Gram matrix whose product (together with the half-product) an operator computes in ONE
+/// read of A: Right = A^T A (row-major dense, A x and A^T A x), Left = A A^T (column-major dense,
+/// A^T z and A A^T z). Estimators that iterate on a Gram matrix iterate on this side; either is
+/// right for sigma_1, which both share. Operators without a fused product say Right.
+enum class GramSide { Right, Left };
 
 template <class Op>
 concept LinearOperator = requires(const Op& a, std::span<const typename Op::Scalar> x,
@@ -105,6 +114,13 @@ class Operator {
     apply(x, ax);
     apply_transpose(std::span<const T>(ax), y);
   }
+  /// w = A A^T z and atz = A^T z together: the default is two products.
+  virtual void apply_cogram_with(std::span<const T> z, std::span<T> w, std::span<T> atz) const {
+    apply_transpose(z, atz);
+    apply(std::span<const T>(atz), w);
+  }
+  /// The side whose Gram product is one read of A (see GramSide).
+  virtual GramSide gram_side() const { return GramSide::Right; }
   /// Y = A X, X column-major n x k; the default applies column by column.
   virtual void apply_block(Index k, const T* x, T* y) const {
     const Index m = rows(), n = cols();
@@ -145,6 +161,23 @@ class CountingOperator {
       op_.apply_transpose(std::span<const Scalar>(ax), y);
     }
     products_ += 2;
+  }
+  /// w = A A^T z and atz = A^T z: the operator's own (fused) version if it has one (two products).
+  void apply_cogram_with(std::span<const Scalar> z, std::span<Scalar> w,
+                         std::span<Scalar> atz) const {
+    if constexpr (requires { op_.apply_cogram_with(z, w, atz); }) {
+      op_.apply_cogram_with(z, w, atz);
+    } else {
+      op_.apply_transpose(z, atz);
+      op_.apply(std::span<const Scalar>(atz), w);
+    }
+    products_ += 2;
+  }
+  GramSide gram_side() const {
+    if constexpr (requires { op_.gram_side(); })
+      return op_.gram_side();
+    else
+      return GramSide::Right;
   }
   void apply_gram(std::span<const Scalar> x, std::span<Scalar> y) const {
     specbench::gram(op_, x, y);

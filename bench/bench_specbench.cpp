@@ -6,6 +6,7 @@
 #include <lapacke.h>
 
 #include "algorithms/dense.hpp"
+#include "algorithms/gram.hpp"
 #include "algorithms/lanczos.hpp"
 #include "algorithms/power.hpp"
 #include "algorithms/registry.hpp"
@@ -54,19 +55,35 @@ void BM_product(benchmark::State& state) {
   set_matrix_counters<T>(state, n, n, P == Product::Gram ? 2 : 1);
 }
 
-// The issue-8 target, in one process: one streaming read of A (a plain sum over it, the physical
-// limit), the fused Gram product (one read), and two BLAS gemv (two reads).
+// The issue-8 target, in one process, at n x n with `threads` workers (second argument):
+//   BM_stream_sum   one streaming read of A: a plain sum with the widest vectors the CPU has (the
+//                   same instruction set as the fused kernel), `threads` equal parts;
+//   BM_gram_step    the product of one power-iteration step: A x and A^T A x in one read
+//                   (row-major A, fused_gram) or A^T z and A A^T z (column-major, fused_cogram);
+//   BM_two_gemv     the same two products as two BLAS gemv (two reads), BLAS on `threads` threads.
+// scripts/bench_gram.sh runs the three together and prints the ratios.
 template <class T>
 void BM_stream_sum(benchmark::State& state) {
   const Index n = state.range(0);
+  const int threads = int(state.range(1));
   const auto a = gaussian<T>(n, n);
+  for (auto _ : state) benchmark::DoNotOptimize(stream_sum(a.data(), a.values().size(), threads));
+  set_matrix_counters<T>(state, n, n, 1);
+}
+
+template <class T, Layout L>
+void BM_gram_step(benchmark::State& state) {
+  const Index n = state.range(0);
+  const int threads = int(state.range(1));
+  const auto a = gaussian<T>(n, n).template convert<T>(L);
+  const DenseOperator<T> op(a, threads);
+  std::vector<T> x(static_cast<std::size_t>(n), T(1)), t(x.size()), y(x.size());
   for (auto _ : state) {
-    T s[8] = {};
-    const T* p = a.data();
-    const std::size_t total = a.values().size();
-    for (std::size_t k = 0; k + 8 <= total; k += 8)
-      for (int l = 0; l < 8; ++l) s[l] += p[k + std::size_t(l)];
-    benchmark::DoNotOptimize(s);
+    if constexpr (L == Layout::RowMajor)
+      op.apply_gram_with(x, y, t);
+    else
+      op.apply_cogram_with(x, y, t);
+    benchmark::DoNotOptimize(y.data());
   }
   set_matrix_counters<T>(state, n, n, 1);
 }
@@ -74,6 +91,7 @@ void BM_stream_sum(benchmark::State& state) {
 template <class T>
 void BM_two_gemv(benchmark::State& state) {
   const Index n = state.range(0);
+  set_blas_threads(int(state.range(1)));
   const auto a = gaussian<T>(n, n);
   const DenseOperator<T> op(a);
   std::vector<T> x(static_cast<std::size_t>(n), T(1)), t(x.size()), y(x.size());
@@ -82,6 +100,7 @@ void BM_two_gemv(benchmark::State& state) {
     op.apply_transpose(std::span<const T>(t), std::span<T>(y));
     benchmark::DoNotOptimize(y.data());
   }
+  set_blas_threads(1);
   set_matrix_counters<T>(state, n, n, 2);
 }
 
@@ -195,10 +214,18 @@ BENCHMARK(BM_product<float, Product::Transpose>) SIZES;
 BENCHMARK(BM_product<double, Product::Transpose>) SIZES;
 BENCHMARK(BM_product<float, Product::Gram>) SIZES;
 BENCHMARK(BM_product<double, Product::Gram>) SIZES;
-BENCHMARK(BM_stream_sum<float>) SIZES;
-BENCHMARK(BM_stream_sum<double>) SIZES;
-BENCHMARK(BM_two_gemv<float>) SIZES;
-BENCHMARK(BM_two_gemv<double>) SIZES;
+#define TARGET_SIZES                                            \
+  ->ArgsProduct({benchmark::CreateRange(256, 4096, 4), {1, 2}}) \
+      ->ArgNames({"n", "threads"})                              \
+      ->Unit(benchmark::kMicrosecond)
+BENCHMARK(BM_stream_sum<float>) TARGET_SIZES;
+BENCHMARK(BM_stream_sum<double>) TARGET_SIZES;
+BENCHMARK(BM_gram_step<float, Layout::RowMajor>) TARGET_SIZES;
+BENCHMARK(BM_gram_step<double, Layout::RowMajor>) TARGET_SIZES;
+BENCHMARK(BM_gram_step<float, Layout::ColMajor>) TARGET_SIZES;
+BENCHMARK(BM_gram_step<double, Layout::ColMajor>) TARGET_SIZES;
+BENCHMARK(BM_two_gemv<float>) TARGET_SIZES;
+BENCHMARK(BM_two_gemv<double>) TARGET_SIZES;
 BENCHMARK(BM_csr_product<float, Product::Apply>) SIZES;
 BENCHMARK(BM_csr_product<double, Product::Apply>) SIZES;
 BENCHMARK(BM_csr_product<float, Product::Transpose>) SIZES;

@@ -167,49 +167,100 @@ BOOST_AUTO_TEST_CASE(layout_conversion_is_exact) {
     }
 }
 
-// The fused one-read Gram product (algorithms/gram.hpp) against two BLAS products: equal to
-// rounding for every shape (odd sizes, sizes below, at and above the 256-row chunk and the
-// 16-row block, tall and wide), both storage orders, float and double; A x is returned too; and
-// the result is bit-identical for 1, 2, 3 and 8 threads. Tolerance: each entry of y = A^T (A x)
-// is a sum over m of products whose inner sums over n carry gamma_n relative error, so
-// |y - y_two| <= 2 (gamma_n + gamma_m) |A|^T |A| |x| ~ 4 (m + n) eps |A|^T |A| |x| (Higham 3.5).
+// The fused one-read Gram products (algorithms/gram.hpp) against two BLAS products: equal to
+// rounding for every shape (odd sizes; sizes below, at and above the 256-row chunk, the 4-row group
+// and the 8/16-lane pack; tall and wide), both storage orders (row-major: A x and A^T A x;
+// column-major: A^T z and A A^T z), float and double; bit-identical for 1, 2, 3 and 8 threads;
+// the AVX2 and AVX-512 kernels bit-identical to each other (both FMA, same lanes), the SSE2 one
+// within the same bound. Tolerance, with B = A (row-major) or A^T (column-major): each entry of
+// B^T (B x) is a sum of products whose inner sums carry gamma relative error, so
+// |g - g_two| <= 2 (gamma_r + gamma_c) |B|^T |B| |x| ~ 4 (r + c) eps |B|^T |B| |x| (Higham 3.5).
 BOOST_AUTO_TEST_CASE_TEMPLATE(fused_gram_equals_two_products, P, DenseTypes) {
   using T = typename P::Scalar;
-  const std::pair<Index, Index> shapes[] = {{1, 1},    {3, 5},    {17, 9},    {16, 33}, {255, 7},
-                                            {256, 40}, {257, 41}, {600, 130}, {31, 700}};
+  constexpr bool kRow = P::kLayout == Layout::RowMajor;
+  const std::pair<Index, Index> shapes[] = {{1, 1},    {3, 5},    {17, 9},    {16, 33},
+                                            {255, 7},  {256, 40}, {257, 41},  {600, 130},
+                                            {31, 700}, {9, 4},    {130, 600}, {1029, 67}};
   for (const auto& [m, n] : shapes) {
     BOOST_TEST_CONTEXT(m << " x " << n) {
       const auto a = random_matrix<T>(m, n, P::kLayout, std::uint64_t(m * 1000 + n));
       const DenseOperator<T> op(a);
+      // B = A or A^T: r x c, one read gives h = B x and g = B^T B x.
+      const Index r = kRow ? m : n, c = kRow ? n : m;
+      auto b = [&](Index i, Index j) { return double(kRow ? a(i, j) : a(j, i)); };
       Rng rng(6);
-      std::vector<T> x(static_cast<std::size_t>(n));
+      std::vector<T> x(static_cast<std::size_t>(c));
       fill_gaussian<T>(rng, x);
-      std::vector<T> y(x.size()), ax(static_cast<std::size_t>(m)), t(ax.size()), y2(x.size());
-      fused_gram(a, std::span<const T>(x), std::span<T>(y), std::span<T>(ax), 1);
-      op.apply(x, t);
-      op.apply_transpose(std::span<const T>(t), y2);
-      // |A|^T |A| |x| in double: the scale of the rounding bound.
-      std::vector<double> abs_ax(ax.size(), 0.0), scale(x.size(), 0.0);
-      for (Index i = 0; i < m; ++i)
-        for (Index j = 0; j < n; ++j)
-          abs_ax[std::size_t(i)] += std::abs(double(a(i, j))) * std::abs(double(x[std::size_t(j)]));
-      for (Index j = 0; j < n; ++j)
-        for (Index i = 0; i < m; ++i)
-          scale[std::size_t(j)] += std::abs(double(a(i, j))) * abs_ax[std::size_t(i)];
-      const double k = 4 * double(m + n) * kEps<T>;
-      for (std::size_t j = 0; j < y.size(); ++j)
-        BOOST_TEST(std::abs(double(y[j]) - double(y2[j])) <= k * scale[j]);
-      for (Index i = 0; i < m; ++i)
-        BOOST_TEST(std::abs(double(ax[std::size_t(i)]) - double(t[std::size_t(i)])) <=
-                   4 * double(n) * kEps<T> * abs_ax[std::size_t(i)]);
+      auto fused = [&](std::vector<T>& g, std::vector<T>& h, int threads) {
+        g.assign(std::size_t(c), T(0)), h.assign(std::size_t(r), T(0));
+        if constexpr (kRow)
+          fused_gram(a, std::span<const T>(x), std::span<T>(g), std::span<T>(h), threads);
+        else
+          fused_cogram(a, std::span<const T>(x), std::span<T>(g), std::span<T>(h), threads);
+      };
+      std::vector<T> g, h, h2(static_cast<std::size_t>(r)), g2(static_cast<std::size_t>(c));
+      fused(g, h, 1);
+      if constexpr (kRow) {
+        op.apply(x, h2), op.apply_transpose(std::span<const T>(h2), g2);
+      } else {
+        op.apply_transpose(x, h2), op.apply(std::span<const T>(h2), g2);
+      }
+      // |B| |x| and |B|^T |B| |x| in double: the scales of the rounding bounds.
+      std::vector<double> abs_h(std::size_t(r), 0.0), scale(std::size_t(c), 0.0);
+      for (Index i = 0; i < r; ++i)
+        for (Index j = 0; j < c; ++j)
+          abs_h[std::size_t(i)] += std::abs(b(i, j)) * std::abs(double(x[std::size_t(j)]));
+      for (Index j = 0; j < c; ++j)
+        for (Index i = 0; i < r; ++i)
+          scale[std::size_t(j)] += std::abs(b(i, j)) * abs_h[std::size_t(i)];
+      const double k = 4 * double(r + c) * kEps<T>;
+      auto check = [&](const std::vector<T>& gg, const std::vector<T>& hh) {
+        for (std::size_t j = 0; j < gg.size(); ++j)
+          BOOST_TEST(std::abs(double(gg[j]) - double(g2[j])) <= k * scale[j]);
+        for (std::size_t i = 0; i < hh.size(); ++i)
+          BOOST_TEST(std::abs(double(hh[i]) - double(h2[i])) <= 4 * double(c) * kEps<T> * abs_h[i]);
+      };
+      check(g, h);
+      // The operator's one-read product is the same call.
+      std::vector<T> go(static_cast<std::size_t>(c)), ho(static_cast<std::size_t>(r));
+      if constexpr (kRow)
+        op.apply_gram_with(x, go, ho);
+      else
+        op.apply_cogram_with(x, go, ho);
+      BOOST_TEST((go == g));
+      BOOST_TEST((ho == h));
       // Bit-identical for any thread count.
       for (int threads : {2, 3, 8}) {
-        std::vector<T> yt(x.size()), axt(ax.size());
-        fused_gram(a, std::span<const T>(x), std::span<T>(yt), std::span<T>(axt), threads);
-        BOOST_TEST((yt == y), threads << " threads");
-        BOOST_TEST((axt == ax), threads << " threads");
+        std::vector<T> gt, ht;
+        fused(gt, ht, threads);
+        BOOST_TEST((gt == g), threads << " threads");
+        BOOST_TEST((ht == h), threads << " threads");
       }
+      // Every kernel this CPU runs: within the bound; AVX2 and AVX-512 bit-identical.
+      std::vector<T> g_avx2, g_avx512;
+      for (const std::string& isa : gram_detail::available_isas()) {
+        std::vector<T> gi(static_cast<std::size_t>(c)), hi(static_cast<std::size_t>(r));
+        gram_rows(a.data(), r, c, a.ld(), std::span<const T>(x), std::span<T>(hi), std::span<T>(gi),
+                  2, isa);
+        BOOST_TEST_CONTEXT(isa) {
+          check(gi, hi);
+        }
+        if (isa == "avx2") g_avx2 = gi;
+        if (isa == "avx512") g_avx512 = gi;
+      }
+      if (!g_avx2.empty() && !g_avx512.empty()) BOOST_TEST((g_avx2 == g_avx512));
     }
+  }
+}
+
+// The streaming-read baseline of the benchmarks sums correctly (odd lengths, any thread count).
+BOOST_AUTO_TEST_CASE(stream_sum_adds_every_entry) {
+  for (std::size_t count : {0, 1, 7, 64, 1000, 100003}) {
+    std::vector<double> v(count);
+    for (std::size_t i = 0; i < count; ++i) v[i] = double(i % 17);  // exact integer sums
+    double exact = 0;
+    for (double e : v) exact += e;
+    for (int threads : {1, 2, 3}) BOOST_TEST(stream_sum(v.data(), count, threads) == exact);
   }
 }
 
