@@ -59,7 +59,8 @@ inline void chunk_body(const T* b, Index ld, Index c, Index r0, Index r1, const 
   constexpr Index kPL = S::kPL;
   const Index cm = c - c % kPL;  // columns covered by whole packs; the rest are the tail
   auto row = [&](Index i) { return b + i * ld; };
-  for (Index j = 0; j < c; ++j) part[j] = T(0);
+  if (part != nullptr)
+    for (Index j = 0; j < c; ++j) part[j] = T(0);
 
   // <row, x> from its pack accumulator: the tail columns j >= cm go to lane j - cm, then the
   // lanes are summed by halving (lane l += lane l + h for h = kPL/2, ..., 1).
@@ -102,6 +103,10 @@ inline void chunk_body(const T* b, Index ld, Index c, Index r0, Index r1, const 
   };
 
   if (r1 <= r0) return;
+  if (part == nullptr) {  // t only: the same dot products, no update
+    for (Index i0 = r0; i0 < r1; i0 += kGroup) dots(i0, std::min<Index>(kGroup, r1 - i0));
+    return;
+  }
   Index i0 = r0, g = std::min<Index>(kGroup, r1 - r0);
   dots(i0, g);
   for (;;) {
@@ -270,12 +275,20 @@ void gram_rows(const T* b, Index r, Index c, Index ld, std::span<const T> x, std
   using namespace gram_detail;
   SPECBENCH_REQUIRE(r >= 0 && c >= 0 && ld >= std::max<Index>(c, 1), "gram_rows: bad shape ", r,
                     " x ", c, " (ld ", ld, ")");
-  SPECBENCH_REQUIRE(Index(x.size()) == c && Index(y.size()) == c && Index(t.size()) == r,
+  SPECBENCH_REQUIRE(Index(x.size()) == c && (y.empty() || Index(y.size()) == c) &&
+                        Index(t.size()) == r,
                     "gram_rows: vector sizes ", x.size(), ", ", t.size(), ", ", y.size(),
                     " do not fit ", r, " x ", c);
   SPECBENCH_REQUIRE(threads >= 1, "gram_rows: threads must be >= 1, got ", threads);
   const ChunkKernel<T> kernel = chunk_kernel<T>(isa);
   const Index chunks = (r + kChunkRows - 1) / kChunkRows;
+  if (y.empty()) {  // t = B x alone, with the same arithmetic as the fused call
+    run_parallel(chunks, int(std::min<Index>(threads, chunks)), [&](Index q) {
+      kernel(b, ld, c, q * kChunkRows, std::min(r, (q + 1) * kChunkRows), x.data(), t.data(),
+             nullptr);
+    });
+    return;
+  }
   if (chunks == 0) {
     std::fill(y.begin(), y.end(), T(0));
     return;

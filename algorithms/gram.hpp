@@ -42,7 +42,7 @@ namespace gram_detail {
 inline constexpr Index kChunkRows = 256;  ///< rows per deterministic partial sum
 
 /// One chunk: rows [r0, r1) of the row-major B (leading dimension ld, c columns): t[r0..r1) and
-/// `part` (length c, overwritten) = B(r0:r1, :)^T t(r0:r1).
+/// `part` (length c, overwritten) = B(r0:r1, :)^T t(r0:r1); t alone when part is null.
 template <class T>
 using ChunkKernel = void (*)(const T* b, Index ld, Index c, Index r0, Index r1, const T* x, T* t,
                              T* part);
@@ -66,7 +66,8 @@ ChunkKernel<T> chunk_kernel(const std::string& isa = {}) {
 
 /// The one-read kernel on a row-major r x c matrix B with leading dimension ld >= c:
 /// t = B x (length r) and y = B^T B x (length c). `threads` workers (>= 1) share the row chunks;
-/// the result does not depend on `threads`. `isa` selects a kernel for tests (empty: the best).
+/// the result does not depend on `threads`. An empty y computes t alone, bit-identical to the t of
+/// the full call. `isa` selects a kernel for tests (empty: the best).
 template <class T>
 void gram_rows(const T* b, Index r, Index c, Index ld, std::span<const T> x, std::span<T> t,
                std::span<T> y, int threads = 1, const std::string& isa = {});
@@ -83,7 +84,7 @@ void fused_gram(const DenseMatrix<T>& a, std::span<const T> x, std::span<T> y, s
 }
 
 /// w = A (A^T z) and atz = A^T z (may be empty) in one read of a COLUMN-MAJOR A (whose storage is
-/// the row-major A^T).
+/// the row-major A^T). An empty w computes atz alone, bit-identical to the atz of the full call.
 template <class T>
 void fused_cogram(const DenseMatrix<T>& a, std::span<const T> z, std::span<T> w, std::span<T> atz,
                   int threads = 1) {

@@ -12,18 +12,20 @@ EstimateResult<T> run_lanczos(const Operator<T>& a, const ParamSet& p, Rng& rng,
   options.steps = int(p.get_int("steps"));
   options.reorth = parse_reorth(p.get_string("reorth"));
   options.warm = p.get_string("warm") == "true";
+  options.process = parse_process(p.get_string("process"));
   return lanczos_bidiagonalization(a, options, rng, control);
 }
 
 const EstimatorRegistrar kRegisterLanczos{{
     .name = "lanczos",
     .summary =
-        "Golub-Kahan-Lanczos bidiagonalization from a Gaussian start (two products per step)",
+        "Lanczos from a Gaussian start: Golub-Kahan bidiagonalization (two reads of A per step) "
+        "or symmetric Lanczos on the Gram matrix (one read per step on dense storage)",
     .schema = {{
         {.name = "steps",
          .type = ParamType::Int,
          .default_value = "30",
-         .help = "number of bidiagonalization steps (stops early on breakdown)",
+         .help = "number of Lanczos steps, two products each (stops early on breakdown)",
          .min = 1,
          .max = 1e6},
         {.name = "reorth",
@@ -31,6 +33,13 @@ const EstimatorRegistrar kRegisterLanczos{{
          .default_value = "full",
          .help = "full: reorthogonalize both bases by CGS2; none: plain three-term recurrence",
          .choices = {"full", "none"}},
+        {.name = "process",
+         .type = ParamType::Choice,
+         .default_value = "gkl",
+         .help = "gkl: Golub-Kahan-Lanczos bidiagonalization, A and A^T in turn (two reads per "
+                 "step); gram: symmetric Lanczos on A^T A (row-major) or A A^T (column-major, "
+                 "from A v_1), one read of a dense A per step (algorithms/lanczos.hpp)",
+         .choices = {"gkl", "gram"}},
         {.name = "warm",
          .type = ParamType::Choice,
          .default_value = "false",

@@ -24,6 +24,26 @@
 /// theorem), which produces spurious copies of converged singular values; full
 /// reorthogonalization (classical Gram-Schmidt applied twice against the stored basis, "CGS2",
 /// Giraud, Langou & Rozloznik 2005) keeps the bases orthonormal to working precision.
+///
+/// `process = gram` runs instead the symmetric Lanczos process (Golub & Van Loan, Alg. 10.1.1,
+/// with the same CGS2 reorthogonalization) on the Gram matrix G whose product the storage gives in
+/// one read of A (Operator::gram_side): G = A^T A from v_1 (row-major dense), or G = A A^T from
+/// u_1 = A v_1 / ||A v_1|| (column-major dense; one extra product). Each step is ONE read of a
+/// dense A instead of two. Both give the Krylov spaces of the bidiagonalization:
+/// K_k(A^T A, v_1) on the right, A K_k(A^T A, v_1) = K_k(A A^T, A v_1) on the left (half a step
+/// further, so its Ritz value is never worse: x^T G^2 x / x^T G x >= x^T G x / x^T x). The one
+/// read also returns the half-product A q_j (right) or A^T q_j (left), stored, which gives the
+/// other singular vector of the Ritz pair without another read.
+///
+/// Accuracy of sigma_1: the estimate is sqrt(theta), theta the largest eigenvalue of the
+/// tridiagonal T_k. With full reorthogonalization the computed T_k is the exact projection of
+/// G + E with ||E|| = O(k max(m, n) eps ||A||^2) (Paige 1976; the products themselves carry
+/// gamma_{m+n} |A|^T |A| error, Higham 3.5), so theta errs by O(eps) relative to ||A||^2 =
+/// sigma_1^2, and sqrt(theta) by half that relative to sigma_1: the same order as
+/// bidiagonalization. Squaring loses accuracy only for the SMALL singular values (relative error
+/// eps sigma_1^2 / sigma_i^2), which this estimator does not report. The vectors: sin of the Ritz
+/// vector's angle errs by O(eps sigma_1^2 / (sigma_1^2 - sigma_2^2)) = O(eps sigma_1 / (2 (sigma_1
+/// - sigma_2))), again the bidiagonalization's order.
 
 #include <algorithm>
 #include <cmath>
@@ -59,10 +79,29 @@ inline Reorth parse_reorth(std::string_view text) {
       detail::concat("lanczos: reorth must be 'full' or 'none', got '", text, "'"));
 }
 
+/// Which Lanczos process (see the file comment).
+enum class Process {
+  Bidiagonal,  ///< "gkl": Golub-Kahan-Lanczos bidiagonalization, two reads of A per step
+  Gram,        ///< "gram": symmetric Lanczos on the one-read Gram matrix, one read per step
+};
+
+inline std::string_view to_string(Process p) {
+  return p == Process::Gram ? "gram" : "gkl";
+}
+
+/// "gkl" or "gram"; anything else is InvalidArgument.
+inline Process parse_process(std::string_view text) {
+  if (text == "gkl") return Process::Bidiagonal;
+  if (text == "gram") return Process::Gram;
+  throw InvalidArgument(
+      detail::concat("lanczos: process must be 'gkl' or 'gram', got '", text, "'"));
+}
+
 struct LanczosOptions {
-  int steps = 30;                ///< bidiagonalization steps (each step is two products)
-  Reorth reorth = Reorth::Full;  ///< reorthogonalization of the Lanczos vectors
-  bool warm = false;             ///< v_1 = RunControl::start_v when given (drift runs)
+  int steps = 30;                         ///< Lanczos steps (each step is two products)
+  Reorth reorth = Reorth::Full;           ///< reorthogonalization of the Lanczos vectors
+  bool warm = false;                      ///< v_1 = RunControl::start_v when given (drift runs)
+  Process process = Process::Bidiagonal;  ///< bidiagonalization or Lanczos on the Gram matrix
 };
 
 namespace lanczos_detail {
@@ -130,6 +169,11 @@ void normalize_or_e1(std::span<T> x) {
 /// singular value up to rounding. With full reorthogonalization breakdown happens by step
 /// min(m, n) + 1 at the latest, so more steps than that are never taken.
 template <LinearOperator Op>
+EstimateResult<typename Op::Scalar> lanczos_gram(const Op& op, const LanczosOptions& options,
+                                                 Rng& rng,
+                                                 const RunControl<typename Op::Scalar>& control);
+
+template <LinearOperator Op>
 EstimateResult<typename Op::Scalar> lanczos_bidiagonalization(
     const Op& op, const LanczosOptions& options, Rng& rng,
     const RunControl<typename Op::Scalar>& control = {}) {
@@ -139,6 +183,8 @@ EstimateResult<typename Op::Scalar> lanczos_bidiagonalization(
                     "lanczos: unknown reorthogonalization ", int(options.reorth));
   SPECBENCH_REQUIRE(op.rows() > 0 && op.cols() > 0, "lanczos: the matrix is empty (", op.rows(),
                     " x ", op.cols(), ")");
+
+  if (options.process == Process::Gram) return lanczos_gram(op, options, rng, control);
 
   const CountingOperator<Op> a(op);
   const Index m = a.rows(), n = a.cols();
@@ -244,6 +290,141 @@ EstimateResult<typename Op::Scalar> lanczos_bidiagonalization(
     // v_{j+1} = r / beta_j
     blas::scal(T(1) / beta.back(), vcol(c + 1));
 
+    if (reporter.due(j)) {
+      ritz(j);
+      reporter.report(snapshot());
+    }
+  }
+  ritz(r.iterations);
+  r.products = a.products();
+  reporter.finish(snapshot());
+  return r;
+}
+
+/// Symmetric Lanczos on the one-read Gram matrix (options.process == Process::Gram; see the file
+/// comment). Status: MaxIterations, or Breakdown when beta_j is at rounding level (an invariant
+/// subspace of G: theta is then an exact eigenvalue of G up to rounding) or the basis fills the
+/// space; the zero matrix breaks down at once with sigma = 0.
+template <LinearOperator Op>
+EstimateResult<typename Op::Scalar> lanczos_gram(const Op& op, const LanczosOptions& options,
+                                                 Rng& rng,
+                                                 const RunControl<typename Op::Scalar>& control) {
+  using T = typename Op::Scalar;
+  SPECBENCH_REQUIRE(options.steps >= 1, "lanczos: steps must be >= 1, got ", options.steps);
+  SPECBENCH_REQUIRE(op.rows() > 0 && op.cols() > 0, "lanczos: the matrix is empty (", op.rows(),
+                    " x ", op.cols(), ")");
+  const CountingOperator<Op> a(op);
+  const Index m = a.rows(), n = a.cols();
+  const bool full = options.reorth == Reorth::Full;
+  const bool left = a.gram_side() == GramSide::Left;
+  const Index dim = left ? m : n;   // the Lanczos vectors q_j
+  const Index half = left ? n : m;  // their half-products A^T q_j (left) or A q_j (right)
+  // Breakdown threshold: a computed Gram product carries gamma_{m+n} |A|^T |A| |x| error
+  // (Higham 3.5), i.e. noise of order max(m, n) eps ||A||^2 on a residual that vanishes in exact
+  // arithmetic; ||A||^2 is estimated from below by the largest ||G q_j|| seen so far.
+  const T tau_factor = T(2 * std::max(m, n)) * std::numeric_limits<T>::epsilon();
+  T gnorm = T(0);
+
+  const auto cap = std::size_t(std::min<Index>(options.steps, dim + 1));
+  std::vector<T> qbasis, pbasis, alpha, beta, h, y(static_cast<std::size_t>(dim));
+  qbasis.reserve((cap + 1) * std::size_t(dim));
+  pbasis.reserve(cap * std::size_t(half));
+  auto qcol = [&](Index j) { return std::span<T>(qbasis.data() + j * dim, std::size_t(dim)); };
+  auto pcol = [&](Index j) { return std::span<T>(pbasis.data() + j * half, std::size_t(half)); };
+
+  EstimateResult<T> r;
+  r.u.resize(std::size_t(m));
+  r.v.resize(std::size_t(n));
+  CheckpointReporter<T> reporter(control);
+  auto snapshot = [&]() {
+    return Snapshot<T>{0, r.iterations, r.sigma, r.u, r.v, a.products(), r.status};
+  };
+
+  // v_1: the previous v (warm) or Gaussian; q_1 = v_1 (right) or A v_1 (left), normalized
+  warm_or_draw<T>(options.warm, control.start_v, std::span<T>(r.v),
+                  [&] { fill_gaussian<T>(rng, r.v); });
+  qbasis.resize(std::size_t(dim));
+  if (left) {
+    a.apply(std::span<const T>(r.v), qcol(0));
+    if (!(blas::nrm2(std::span<const T>(qcol(0))) > T(0))) {
+      // A v_1 = 0: A is zero (or v_1 is in its null space, probability zero): sigma = 0 is
+      // exact for the zero matrix, with u = e_1 and v = v_1.
+      lanczos_detail::normalize_or_e1(std::span<T>(r.v));
+      std::fill(r.u.begin(), r.u.end(), T(0));
+      r.u[0] = T(1);
+      r.sigma = T(0);
+      r.iterations = 1;
+      r.status = Status::Breakdown;
+      r.history.push_back({1, r.sigma, a.products()});
+      r.products = a.products();
+      reporter.finish(snapshot());
+      return r;
+    }
+  } else {
+    std::copy(r.v.begin(), r.v.end(), qcol(0).begin());
+  }
+  lanczos_detail::normalize_or_e1(qcol(0));
+
+  // Largest eigenvalue of T_k (values only), and the Ritz vectors of its eigenvector s:
+  // x = Q_k s in the Lanczos space, hx = P_k s its half-product.
+  std::vector<T> d, e, z;
+  auto theta_max = [&](Index k) {
+    d.assign(alpha.begin(), alpha.begin() + k);
+    e.assign(beta.begin(), beta.begin() + k);  // e[k-1] is ignored by ?stev
+    lapack::check(lapack::stev('N', k, d.data(), e.data(), nullptr, 1), "stev");
+    return d[std::size_t(k - 1)];
+  };
+  int ritz_k = 0;
+  auto ritz = [&](int k) {
+    if (ritz_k == k) return;
+    const auto kk = std::size_t(k);
+    d.assign(alpha.begin(), alpha.begin() + k);
+    e.assign(beta.begin(), beta.begin() + k);
+    z.assign(kk * kk, T(0));
+    lapack::check(lapack::stev('V', k, d.data(), e.data(), z.data(), k), "stev");
+    const T* s = z.data() + (kk - 1) * kk;  // eigenvector of the largest eigenvalue
+    std::span<T> x = left ? std::span<T>(r.u) : std::span<T>(r.v);
+    std::span<T> hx = left ? std::span<T>(r.v) : std::span<T>(r.u);
+    blas::gemv(CblasColMajor, CblasNoTrans, dim, k, T(1), qbasis.data(), dim, s, T(0), x.data());
+    blas::gemv(CblasColMajor, CblasNoTrans, half, k, T(1), pbasis.data(), half, s, T(0), hx.data());
+    lanczos_detail::normalize_or_e1(x);
+    lanczos_detail::normalize_or_e1(hx);
+    ritz_k = k;
+  };
+  auto record = [&](int k) {
+    r.sigma = std::sqrt(std::max(theta_max(k), T(0)));
+    r.iterations = k;
+    r.history.push_back({k, r.sigma, a.products()});
+  };
+
+  r.status = Status::MaxIterations;
+  for (int j = 1; j <= options.steps; ++j) {
+    const Index c = j - 1;  // 0-based column of q_j
+    // y = G q_j and the half-product p_j, from one read
+    pbasis.resize(std::size_t(j * half));
+    if (left)
+      a.apply_cogram_with(std::span<const T>(qcol(c)), std::span<T>(y), pcol(c));
+    else
+      a.apply_gram_with(std::span<const T>(qcol(c)), std::span<T>(y), pcol(c));
+    gnorm = std::max(gnorm, blas::nrm2(std::span<const T>(y)));
+    // alpha_j = q_j^T G q_j; y <- y - alpha_j q_j - beta_{j-1} q_{j-1}, reorthogonalized
+    alpha.push_back(blas::dot(std::span<const T>(qcol(c)), std::span<const T>(y)));
+    blas::axpy(-alpha.back(), std::span<const T>(qcol(c)), std::span<T>(y));
+    if (j > 1)
+      blas::axpy(-beta[std::size_t(c - 1)], std::span<const T>(qcol(c - 1)), std::span<T>(y));
+    if (full) lanczos_detail::cgs2(qbasis.data(), dim, j, std::span<T>(y), h);
+    beta.push_back(blas::nrm2(std::span<const T>(y)));
+    record(j);
+    if (beta.back() <= tau_factor * gnorm || (full && j == dim)) {
+      // G Q_j = Q_j T_j up to rounding: span(Q_j) is invariant and theta is an eigenvalue of G.
+      beta.back() = T(0);
+      r.status = Status::Breakdown;
+      break;
+    }
+    // q_{j+1} = y / beta_j
+    qbasis.resize(std::size_t((j + 1) * dim));
+    std::copy(y.begin(), y.end(), qcol(c + 1).begin());
+    blas::scal(T(1) / beta.back(), qcol(c + 1));
     if (reporter.due(j)) {
       ritz(j);
       reporter.report(snapshot());

@@ -63,6 +63,17 @@ inline lapack_int bdsqr(char uplo, Index n, Index ncvt, Index nru, double* d, do
                         lapack_int(std::max<Index>(ldu, 1)), nullptr, 1);
 }
 
+/// Eigenvalues (ascending, in d) and, with jobz = 'V', eigenvectors (z, n x n) of the symmetric
+/// tridiagonal matrix with diagonal d and off-diagonal e (both overwritten).
+inline lapack_int stev(char jobz, Index n, float* d, float* e, float* z, Index ldz) {
+  return LAPACKE_sstev(LAPACK_COL_MAJOR, jobz, lapack_int(n), d, e, z,
+                       lapack_int(std::max<Index>(ldz, 1)));
+}
+inline lapack_int stev(char jobz, Index n, double* d, double* e, double* z, Index ldz) {
+  return LAPACKE_dstev(LAPACK_COL_MAJOR, jobz, lapack_int(n), d, e, z,
+                       lapack_int(std::max<Index>(ldz, 1)));
+}
+
 /// Thin SVD of an m x n column-major matrix (overwritten): s (min(m,n)), u (m x min), vt (min x n).
 inline lapack_int gesvd(Index m, Index n, float* a, Index lda, float* s, float* u, Index ldu,
                         float* vt, Index ldvt) {

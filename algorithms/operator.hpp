@@ -114,10 +114,11 @@ class Operator {
     apply(x, ax);
     apply_transpose(std::span<const T>(ax), y);
   }
-  /// w = A A^T z and atz = A^T z together: the default is two products.
+  /// w = A A^T z and atz = A^T z together: the default is two products. An empty w asks for atz
+  /// alone, rounded exactly as in the full call.
   virtual void apply_cogram_with(std::span<const T> z, std::span<T> w, std::span<T> atz) const {
     apply_transpose(z, atz);
-    apply(std::span<const T>(atz), w);
+    if (!w.empty()) apply(std::span<const T>(atz), w);
   }
   /// The side whose Gram product is one read of A (see GramSide).
   virtual GramSide gram_side() const { return GramSide::Right; }
@@ -162,16 +163,17 @@ class CountingOperator {
     }
     products_ += 2;
   }
-  /// w = A A^T z and atz = A^T z: the operator's own (fused) version if it has one (two products).
+  /// w = A A^T z and atz = A^T z: the operator's own (fused) version if it has one (two products;
+  /// one when w is empty: atz alone).
   void apply_cogram_with(std::span<const Scalar> z, std::span<Scalar> w,
                          std::span<Scalar> atz) const {
     if constexpr (requires { op_.apply_cogram_with(z, w, atz); }) {
       op_.apply_cogram_with(z, w, atz);
     } else {
       op_.apply_transpose(z, atz);
-      op_.apply(std::span<const Scalar>(atz), w);
+      if (!w.empty()) op_.apply(std::span<const Scalar>(atz), w);
     }
-    products_ += 2;
+    products_ += w.empty() ? 1 : 2;
   }
   GramSide gram_side() const {
     if constexpr (requires { op_.gram_side(); })

@@ -10,7 +10,18 @@
 /// error falls like \f$ (\sigma_2/\sigma_1)^{4k} \f$ (Trefethen & Bau, Thm. 27.1, applied to
 /// \f$ A A^T \f$; the start counts as a half-step, so the constant is
 /// \f$ \tan^2\theta_0 (\sigma_1/\sigma_2)^2 \f$).
+///
+/// The chain v_0 -> A v_0 -> A^T A v_0 -> ... is the same for every storage; only the grouping of
+/// its products into one-read Gram products differs (Operator::gram_side):
+///   Right (row-major dense): each iteration is one call giving A v and A^T A v;
+///   Left (column-major dense): A v_0 first, then each iteration is one call on u_k giving
+///     A^T u_k (so v_k and sigma_k) and A A^T u_k = ||A^T u_k|| A v_k, the next iteration's A v.
+/// Both perform the same products in exact arithmetic and agree to rounding. On the left side the
+/// last planned iteration computes A^T u_k alone, so both count 2k products for k iterations; a
+/// run stopped early by `tol` has also formed the next A v in the same read, which is not
+/// counted (the estimate does not depend on it).
 
+#include <algorithm>
 #include <cmath>
 #include <span>
 #include <vector>
@@ -51,15 +62,27 @@ EstimateResult<typename Op::Scalar> power_iteration(
   warm_or_draw<T>(options.warm, control.start_v, std::span<T>(r.v),
                   [&] { fill_gaussian<T>(rng, r.v); });
 
+  bool ahead = false;  // left side: a product of the next iteration is already done
   auto snapshot = [&]() {
-    return Snapshot<T>{0, r.iterations, r.sigma, r.u, r.v, a.products(), r.status};
+    return Snapshot<T>{0,       r.iterations, r.sigma, r.u, r.v, a.products() - (ahead ? 1 : 0),
+                       r.status};
   };
 
   r.status = Status::MaxIterations;
+  const bool left = a.gram_side() == GramSide::Left;
+  std::vector<T> w;  // left side: A A^T u_k = ||A^T u_k|| A v_k, the next iteration's A v
+  if (left) {
+    w.resize(m);
+    a.apply(std::span<const T>(r.v), std::span<T>(w));
+  }
   for (int k = 1; k <= options.iters; ++k) {
-    // z = A^T (A v) and u = A v (one call, so that an operator with a fused Gram product can
-    // serve both from one read of A); alpha = ||A v||
-    a.apply_gram_with(std::span<const T>(r.v), std::span<T>(z), std::span<T>(r.u));
+    // u = A v (up to scale) and z = A^T (A v), from one call where the storage allows
+    if (left) {
+      std::copy(w.begin(), w.end(), r.u.begin());
+      ahead = false;
+    } else {
+      a.apply_gram_with(std::span<const T>(r.v), std::span<T>(z), std::span<T>(r.u));
+    }
     const T alpha = blas::nrm2(std::span<const T>(r.u));
     if (!(alpha > T(0))) {
       // A v = 0: A is zero (or v lies in its null space, probability zero). sigma = 0 is exact
@@ -74,13 +97,26 @@ EstimateResult<typename Op::Scalar> power_iteration(
     }
     blas::scal(T(1) / alpha, std::span<T>(r.u));
 
-    // sigma = ||A^T u|| = ||z|| / alpha = u^T A v_new; v = z / ||z||   (sigma >= alpha > 0)
+    // sigma = ||A^T u|| = u^T A v_new; v = A^T u / sigma   (sigma >= alpha / ||v|| > 0)
     const T previous = r.sigma;
-    const T znorm = blas::nrm2(std::span<const T>(z));
-    r.sigma = znorm / alpha;
+    T znorm;
+    if (left) {
+      // z = A^T u (and w = A z for the next iteration, from the same read)
+      if (k < options.iters) {
+        a.apply_cogram_with(std::span<const T>(r.u), std::span<T>(w), std::span<T>(z));
+        ahead = true;
+      } else {
+        a.apply_cogram_with(std::span<const T>(r.u), {}, std::span<T>(z));  // A^T u alone
+      }
+      znorm = blas::nrm2(std::span<const T>(z));
+      r.sigma = znorm;
+    } else {
+      znorm = blas::nrm2(std::span<const T>(z));
+      r.sigma = znorm / alpha;
+    }
     for (std::size_t i = 0; i < n; ++i) r.v[i] = z[i] / znorm;
     r.iterations = k;
-    r.history.push_back({k, r.sigma, a.products()});
+    r.history.push_back({k, r.sigma, a.products() - (ahead ? 1 : 0)});
 
     const bool converged =
         options.tol > 0 && k > 1 && std::abs(r.sigma - previous) <= T(options.tol) * r.sigma;
@@ -88,7 +124,7 @@ EstimateResult<typename Op::Scalar> power_iteration(
     if (reporter.due(k)) reporter.report(snapshot());
     if (converged) break;
   }
-  r.products = a.products();
+  r.products = a.products() - (ahead ? 1 : 0);
   reporter.finish(snapshot());
   return r;
 }

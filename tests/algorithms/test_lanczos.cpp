@@ -1,6 +1,7 @@
-// Golub-Kahan-Lanczos bidiagonalization: known answers with and without reorthogonalization,
-// breakdown (rank one, zero, more steps than min(m, n)), convergence, checkpoints, determinism,
-// product counts, invalid arguments and the registry entry.
+// Lanczos, both processes (Golub-Kahan-Lanczos bidiagonalization and symmetric Lanczos on the
+// one-read Gram matrix): known answers with and without reorthogonalization, breakdown (rank one,
+// zero, more steps than min(m, n)), convergence, checkpoints, determinism, product counts, the
+// Gram process against the bidiagonalization, invalid arguments and the registry entry.
 
 #include <boost/test/unit_test.hpp>
 #include <cmath>
@@ -14,13 +15,17 @@ namespace specbench::test {
 namespace {
 
 constexpr Reorth kBoth[] = {Reorth::Full, Reorth::None};
+constexpr Process kProcesses[] = {Process::Bidiagonal, Process::Gram};
 
 BOOST_AUTO_TEST_SUITE(lanczos)
 
 BOOST_AUTO_TEST_CASE_TEMPLATE(known_answers, P, DenseTypes) {
   using T = typename P::Scalar;
-  for (const Reorth reorth : kBoth) {
-    BOOST_TEST_CONTEXT("reorth = " << to_string(reorth)) {
+  for (const auto [reorth, process] : {std::pair{Reorth::Full, Process::Bidiagonal},
+                                       {Reorth::None, Process::Bidiagonal},
+                                       {Reorth::Full, Process::Gram},
+                                       {Reorth::None, Process::Gram}}) {
+    BOOST_TEST_CONTEXT("reorth = " << to_string(reorth) << ", process = " << to_string(process)) {
       for (const auto& c : known_cases()) {
         const Index size = std::max(c.a.rows(), c.a.cols());
         // Every known case has rank <= min(m, n) <= 7 < 30 steps, so in exact arithmetic the
@@ -31,7 +36,8 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(known_answers, P, DenseTypes) {
         const auto at = c.a.convert<T>(P::kLayout);
         const DenseOperator<T> op(at);
         Rng rng(7);
-        const auto r = lanczos_bidiagonalization(op, {.steps = 30, .reorth = reorth}, rng);
+        const auto r =
+            lanczos_bidiagonalization(op, {.steps = 30, .reorth = reorth, .process = process}, rng);
         check_known_case(r, c, at, tol, unit_tol);
         // Full reorthogonalization must find the invariant subspace by step min(m, n) + 1.
         if (reorth == Reorth::Full) {
@@ -96,19 +102,21 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(more_steps_than_min_dimension, P, DenseTypes) {
     const auto at = a.template convert<T>(P::kLayout);
     const DenseOperator<T> op(at);
     const double sigma1 = reference_triplet(a).sigma;
-    for (const Reorth reorth : kBoth) {
-      BOOST_TEST_CONTEXT(m << "x" << n << ", reorth = " << to_string(reorth)) {
-        Rng rng(5);
-        const auto r = lanczos_bidiagonalization(op, {.steps = 40, .reorth = reorth}, rng);
-        BOOST_TEST(all_finite(r));
-        // Rounding level as in known_answers (max(m, n) = 12).
-        BOOST_TEST(std::abs(double(r.sigma) - sigma1) <= 8 * 12 * kEps<T> * sigma1);
-        if (reorth == Reorth::Full) {
-          BOOST_TEST((r.status == Status::Breakdown));
-          BOOST_TEST(r.iterations <= std::min(m, n) + 1);
+    for (const Reorth reorth : kBoth)
+      for (const Process process : kProcesses)
+        BOOST_TEST_CONTEXT(m << "x" << n << ", reorth = " << to_string(reorth)
+                             << ", process = " << to_string(process)) {
+          Rng rng(5);
+          const auto r = lanczos_bidiagonalization(
+              op, {.steps = 40, .reorth = reorth, .process = process}, rng);
+          BOOST_TEST(all_finite(r));
+          // Rounding level as in known_answers (max(m, n) = 12).
+          BOOST_TEST(std::abs(double(r.sigma) - sigma1) <= 8 * 12 * kEps<T> * sigma1);
+          if (reorth == Reorth::Full) {
+            BOOST_TEST((r.status == Status::Breakdown));
+            BOOST_TEST(r.iterations <= std::min(m, n) + 1);
+          }
         }
-      }
-    }
   }
 }
 
@@ -147,43 +155,49 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(converges_on_geometric_decay, P, DoubleTypes) {
   BOOST_TEST_MESSAGE("tan^2(phi_1) = " << tan2 << ", KPS bound reaches 1e-13 at step " << k_bound);
   BOOST_TEST_REQUIRE(k_bound > 0);
 
-  const auto r = lanczos_bidiagonalization(op, {.steps = 60, .reorth = Reorth::Full}, rng);
-  BOOST_TEST_REQUIRE(r.history.size() == 60u);
-  int k_reached = 0;
-  for (const auto& h : r.history) {
-    const double err = std::abs(double(h.sigma) - ref.sigma) / ref.sigma;
-    if (k_reached == 0 && err <= 1e-13) k_reached = h.iteration;
-  }
-  BOOST_TEST_MESSAGE("relative error <= 1e-13 first at step " << k_reached);
-  BOOST_TEST(k_reached > 0);
-  BOOST_TEST(k_reached <= k_bound);
-  BOOST_TEST(std::abs(double(r.sigma) - ref.sigma) <= 1e-13 * ref.sigma);
-  // The Ritz vectors converge too: 1 - |cos| is of the order of the error of sigma^2.
-  BOOST_TEST(1 - std::abs(dot<T, double>(r.v, ref.v)) <= 1e-10);
-  BOOST_TEST(1 - std::abs(dot<T, double>(r.u, ref.u)) <= 1e-10);
+  for (const Process process : kProcesses) BOOST_TEST_CONTEXT("process = " << to_string(process)) {
+      Rng start = rng;
+      const auto r = lanczos_bidiagonalization(
+          op, {.steps = 60, .reorth = Reorth::Full, .process = process}, start);
+      BOOST_TEST_REQUIRE(r.history.size() == 60u);
+      int k_reached = 0;
+      for (const auto& h : r.history) {
+        const double err = std::abs(double(h.sigma) - ref.sigma) / ref.sigma;
+        if (k_reached == 0 && err <= 1e-13) k_reached = h.iteration;
+      }
+      BOOST_TEST_MESSAGE("relative error <= 1e-13 first at step " << k_reached);
+      BOOST_TEST(k_reached > 0);
+      BOOST_TEST(k_reached <= k_bound);
+      BOOST_TEST(std::abs(double(r.sigma) - ref.sigma) <= 1e-13 * ref.sigma);
+      // The Ritz vectors converge too: 1 - |cos| is of the order of the error of sigma^2.
+      BOOST_TEST(1 - std::abs(dot<T, double>(r.v, ref.v)) <= 1e-10);
+      BOOST_TEST(1 - std::abs(dot<T, double>(r.u, ref.u)) <= 1e-10);
+    }
 }
 
 BOOST_AUTO_TEST_CASE_TEMPLATE(checkpoints_match_separate_runs, P, DenseTypes) {
   using T = typename P::Scalar;
   const auto a = generic_matrix(60, 40, 12).convert<T>(P::kLayout);
   const DenseOperator<T> op(a);
-  for (const Reorth reorth : kBoth) {
-    std::vector<SavedSnapshot<T>> snaps;
-    Rng rng(3);
-    const auto full = lanczos_bidiagonalization(op, {.steps = 20, .reorth = reorth}, rng,
-                                                recording<T>({5, 20, 1}, snaps));
-    BOOST_TEST_REQUIRE((full.status == Status::MaxIterations));
-    BOOST_TEST_REQUIRE(snaps.size() == 3u);
-    const int expected[] = {1, 5, 20};
-    for (std::size_t i = 0; i < 3; ++i) {
-      BOOST_TEST(snaps[i].checkpoint == expected[i]);
-      Rng separate(3);
-      const auto r =
-          lanczos_bidiagonalization(op, {.steps = expected[i], .reorth = reorth}, separate);
-      check_same_state(snaps[i], r);
+  for (const Reorth reorth : kBoth)
+    for (const Process process : kProcesses) {
+      std::vector<SavedSnapshot<T>> snaps;
+      Rng rng(3);
+      const auto full =
+          lanczos_bidiagonalization(op, {.steps = 20, .reorth = reorth, .process = process}, rng,
+                                    recording<T>({5, 20, 1}, snaps));
+      BOOST_TEST_REQUIRE((full.status == Status::MaxIterations));
+      BOOST_TEST_REQUIRE(snaps.size() == 3u);
+      const int expected[] = {1, 5, 20};
+      for (std::size_t i = 0; i < 3; ++i) {
+        BOOST_TEST(snaps[i].checkpoint == expected[i]);
+        Rng separate(3);
+        const auto r = lanczos_bidiagonalization(
+            op, {.steps = expected[i], .reorth = reorth, .process = process}, separate);
+        check_same_state(snaps[i], r);
+      }
+      check_same_state(snaps[2], full);
     }
-    check_same_state(snaps[2], full);
-  }
 }
 
 // Breakdown on a 10 x 6 matrix by step 7: checkpoints 15 and 20 receive the final state.
@@ -223,14 +237,16 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(deterministic_given_seed, P, DenseTypes) {
   using T = typename P::Scalar;
   const auto a = generic_matrix(40, 30, 8).convert<T>(P::kLayout);
   const DenseOperator<T> op(a);
-  for (const Reorth reorth : kBoth) {
-    Rng r1(42), r2(42), r3(43);
-    const auto x = lanczos_bidiagonalization(op, {.steps = 3, .reorth = reorth}, r1);
-    const auto y = lanczos_bidiagonalization(op, {.steps = 3, .reorth = reorth}, r2);
-    const auto z = lanczos_bidiagonalization(op, {.steps = 3, .reorth = reorth}, r3);
-    check_same_result(x, y);
-    BOOST_TEST((x.v != z.v));  // a different start gives a different (unconverged) Ritz vector
-  }
+  for (const Reorth reorth : kBoth)
+    for (const Process process : kProcesses) {
+      const LanczosOptions o{.steps = 3, .reorth = reorth, .process = process};
+      Rng r1(42), r2(42), r3(43);
+      const auto x = lanczos_bidiagonalization(op, o, r1);
+      const auto y = lanczos_bidiagonalization(op, o, r2);
+      const auto z = lanczos_bidiagonalization(op, o, r3);
+      check_same_result(x, y);
+      BOOST_TEST((x.v != z.v));  // a different start gives a different (unconverged) Ritz vector
+    }
 }
 
 BOOST_AUTO_TEST_CASE(products_two_per_step) {
@@ -250,6 +266,59 @@ BOOST_AUTO_TEST_CASE(products_two_per_step) {
   }
 }
 
+// The Gram process (lanczos.hpp). Right side (row-major): the same Krylov space as the
+// bidiagonalization, so the same Ritz value at every step: in exact arithmetic sigma_gram(k)^2 =
+// theta_k = sigma_gkl(k)^2. With full reorthogonalization both are the exact values of matrices
+// within O(k max(m, n) eps ||A||) (bidiagonal) and O(k max(m, n) eps ||A||^2) (Gram) of A and A^T A
+// (Paige), so they agree to 4 k max(m, n) eps sigma (the Ritz values of this well-separated
+// spectrum are well-conditioned). Left side (column-major, K_k(A A^T, A v_1)): half a step
+// ahead, so never below the right side's value (x^T G^2 x / x^T G x >= x^T G x / x^T x) up to the
+// same rounding, and never above sigma_1. Products: 2 per step, plus the start A v_1 on the left.
+BOOST_AUTO_TEST_CASE_TEMPLATE(gram_process_matches_bidiagonalization, T, ScalarTypes) {
+  const auto d = generic_matrix(70, 45, 21);
+  const double sigma1 = reference_triplet(d).sigma;
+  const auto row = d.convert<T>(Layout::RowMajor), col = d.convert<T>(Layout::ColMajor);
+  const DenseOperator<T> right(row), left(col);
+  Rng r1(4), r2(4), r3(4);
+  const auto gkl = lanczos_bidiagonalization(right, {.steps = 25}, r1);
+  const auto gr = lanczos_bidiagonalization(right, {.steps = 25, .process = Process::Gram}, r2);
+  const auto gl = lanczos_bidiagonalization(left, {.steps = 25, .process = Process::Gram}, r3);
+  BOOST_TEST_REQUIRE(gkl.history.size() == 25u);
+  BOOST_TEST_REQUIRE(gr.history.size() == 25u);
+  BOOST_TEST_REQUIRE(gl.history.size() == 25u);
+  for (std::size_t k = 0; k < 25; ++k) {
+    const double tol = 4 * double(k + 1) * 70 * kEps<T> * sigma1;
+    BOOST_TEST_CONTEXT("step " << k + 1) {
+      BOOST_TEST(std::abs(double(gr.history[k].sigma) - double(gkl.history[k].sigma)) <= tol);
+      BOOST_TEST(double(gl.history[k].sigma) >= double(gr.history[k].sigma) - tol);
+      BOOST_TEST(double(gl.history[k].sigma) <= sigma1 + tol);
+      BOOST_TEST(gr.history[k].products == 2 * (long long)(k + 1));
+      BOOST_TEST(gl.history[k].products == 2 * (long long)(k + 1) + 1);
+    }
+  }
+  // The Ritz vectors are a singular pair to the accuracy the Ritz value has reached: with the
+  // residual ||A v - sigma u|| small relative to sigma, u and v agree across the two sides.
+  BOOST_TEST(std::abs(double(gl.sigma) - sigma1) <= 1e-4 * sigma1);
+  BOOST_TEST(std::abs(std::abs(dot<T, T>(gl.v, gr.v)) - 1) <= 1e-3);
+  BOOST_TEST(std::abs(std::abs(dot<T, T>(gl.u, gr.u)) - 1) <= 1e-3);
+}
+
+// The zero matrix on the Gram process: sigma = 0 exactly and a breakdown at once, u = e_1 and
+// v = v_1 (right side: G q_1 = 0, two products; left side: A v_1 = 0, one product).
+BOOST_AUTO_TEST_CASE_TEMPLATE(gram_zero_matrix, P, DenseTypes) {
+  using T = typename P::Scalar;
+  const auto at = DenseMatrix<double>(5, 8).convert<T>(P::kLayout);
+  const DenseOperator<T> op(at);
+  Rng rng(23);
+  const auto r = lanczos_bidiagonalization(op, {.steps = 30, .process = Process::Gram}, rng);
+  BOOST_TEST(r.sigma == T(0));
+  BOOST_TEST((r.status == Status::Breakdown));
+  BOOST_TEST(r.iterations == 1);
+  BOOST_TEST(r.products == (P::kLayout == Layout::RowMajor ? 2 : 1));
+  BOOST_TEST((r.u == std::vector<T>{1, 0, 0, 0, 0}));
+  BOOST_TEST(all_finite(r));
+}
+
 BOOST_AUTO_TEST_CASE(invalid_arguments) {
   const auto a = generic_matrix(5, 4, 1);
   const DenseOperator<double> op(a);
@@ -265,6 +334,8 @@ BOOST_AUTO_TEST_CASE(invalid_arguments) {
   BOOST_CHECK_THROW(lanczos_bidiagonalization(op1, {}, rng), InvalidArgument);
   BOOST_TEST((rng == before));  // rejected before drawing anything
   BOOST_CHECK_THROW(parse_reorth("partial"), InvalidArgument);
+  BOOST_CHECK_THROW(parse_process("arnoldi"), InvalidArgument);
+  BOOST_TEST((parse_process(to_string(Process::Gram)) == Process::Gram));
   BOOST_TEST((parse_reorth(to_string(Reorth::None)) == Reorth::None));
 }
 

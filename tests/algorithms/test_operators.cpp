@@ -229,6 +229,10 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(fused_gram_equals_two_products, P, DenseTypes) {
         op.apply_cogram_with(x, go, ho);
       BOOST_TEST((go == g));
       BOOST_TEST((ho == h));
+      // The half-product alone (empty g) is bit-identical to the h of the full call.
+      std::vector<T> h_only(static_cast<std::size_t>(r));
+      gram_rows(a.data(), r, c, a.ld(), std::span<const T>(x), std::span<T>(h_only), {}, 2);
+      BOOST_TEST((h_only == h));
       // Bit-identical for any thread count.
       for (int threads : {2, 3, 8}) {
         std::vector<T> gt, ht;

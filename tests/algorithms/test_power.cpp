@@ -173,6 +173,46 @@ BOOST_AUTO_TEST_CASE(products_two_per_iteration) {
   BOOST_TEST((r.status == Status::MaxIterations));
 }
 
+// The two groupings of the same chain (power.hpp): right side (row-major, A v and A^T A v per
+// read), left side (column-major, A^T u and A A^T u per read) and plain products (an operator
+// without a fused product) agree at every iteration. Tolerance: each iterate is the exact one
+// of a matrix perturbed by O(max(m, n) eps ||A||) per product (Higham 3.5), and power iteration
+// is a contraction on the error of sigma_k, so the sigmas agree to 4 k max(m, n) eps relative,
+// while the unconverged vectors may differ by as much as those perturbations are amplified
+// by 1/(sigma_1 - sigma_2) (here ||A|| / gap < 10), bounded by 40 k max(m, n) eps.
+BOOST_AUTO_TEST_CASE_TEMPLATE(gram_sides_agree, T, ScalarTypes) {  // float, double
+  const auto d = generic_matrix(40, 23, 12);
+  const auto row = d.convert<T>(Layout::RowMajor), col = d.convert<T>(Layout::ColMajor);
+  const DenseOperator<T> right(row), left(col);
+  BOOST_TEST((right.gram_side() == GramSide::Right));
+  BOOST_TEST((left.gram_side() == GramSide::Left));
+  struct Plain {  // only apply / apply_transpose: the products one by one
+    using Scalar = T;
+    const DenseOperator<T>& op;
+    Index rows() const { return op.rows(); }
+    Index cols() const { return op.cols(); }
+    void apply(std::span<const T> x, std::span<T> y) const { op.apply(x, y); }
+    void apply_transpose(std::span<const T> x, std::span<T> y) const { op.apply_transpose(x, y); }
+  };
+  for (int k : {1, 2, 5, 12}) {
+    Rng r1(9), r2(9), r3(9);
+    const auto a = power_iteration(right, {.iters = k}, r1);
+    const auto b = power_iteration(left, {.iters = k}, r2);
+    const auto c = power_iteration(Plain{left}, {.iters = k}, r3);
+    BOOST_TEST(a.products == 2 * k);
+    BOOST_TEST(b.products == 2 * k);
+    BOOST_TEST(c.products == 2 * k);
+    const double eps = double(std::numeric_limits<T>::epsilon()) * 40;
+    for (const auto* e : {&b, &c}) {
+      BOOST_TEST(std::abs(double(e->sigma) - double(a.sigma)) <= 4 * k * eps * double(a.sigma));
+      for (std::size_t i = 0; i < a.v.size(); ++i)
+        BOOST_TEST(std::abs(double(e->v[i]) - double(a.v[i])) <= 40 * k * eps);
+      for (std::size_t i = 0; i < a.u.size(); ++i)
+        BOOST_TEST(std::abs(double(e->u[i]) - double(a.u[i])) <= 40 * k * eps);
+    }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(invalid_arguments) {
   const auto a = generic_matrix(5, 4, 1);
   const DenseOperator<double> op(a);

@@ -35,6 +35,7 @@ struct Dense {
 using DenseTypes =
     boost::mpl::list<Dense<float, Layout::ColMajor>, Dense<float, Layout::RowMajor>,
                      Dense<double, Layout::ColMajor>, Dense<double, Layout::RowMajor>>;
+using ScalarTypes = boost::mpl::list<float, double>;
 using DoubleTypes =
     boost::mpl::list<Dense<double, Layout::ColMajor>, Dense<double, Layout::RowMajor>>;
 
