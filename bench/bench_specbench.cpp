@@ -120,16 +120,19 @@ CsrMatrix<T> sparse_matrix(Index n) {
   return a;
 }
 
-// CSR products: y = A x and y = A^T x (the transpose stored), bytes/s counts values + indices.
+// CSR products: y = A x, y = A^T x (the transpose stored), and the fused Gram product A x and
+// A^T A x in one pass (compare with Apply + Transpose); bytes/s counts values + indices read.
 template <class T, Product P>
 void BM_csr_product(benchmark::State& state) {
   const Index n = state.range(0);
   const auto a = sparse_matrix<T>(n);
   const SparseOperator<T> op(a);
-  std::vector<T> x(static_cast<std::size_t>(n), T(1)), y(static_cast<std::size_t>(n));
+  std::vector<T> x(static_cast<std::size_t>(n), T(1)), y(x.size()), t(x.size());
   for (auto _ : state) {
     if constexpr (P == Product::Transpose)
       op.apply_transpose(x, y);
+    else if constexpr (P == Product::Gram)
+      op.apply_gram_with(x, y, t);
     else
       op.apply(x, y);
     benchmark::DoNotOptimize(y.data());
@@ -230,6 +233,8 @@ BENCHMARK(BM_csr_product<float, Product::Apply>) SIZES;
 BENCHMARK(BM_csr_product<double, Product::Apply>) SIZES;
 BENCHMARK(BM_csr_product<float, Product::Transpose>) SIZES;
 BENCHMARK(BM_csr_product<double, Product::Transpose>) SIZES;
+BENCHMARK(BM_csr_product<float, Product::Gram>) SIZES;
+BENCHMARK(BM_csr_product<double, Product::Gram>) SIZES;
 BENCHMARK(BM_power_1<float>) SIZES;
 BENCHMARK(BM_power_1<double>) SIZES;
 BENCHMARK(BM_lanczos_1<float>) SIZES;

@@ -44,6 +44,21 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(products_match_dense, P, DenseTypes) {
     BOOST_TEST(std::abs(double(y1[i]) - double(y2[i])) <= 2 * 23 * kEps<T> * 23 * 15);
   for (std::size_t j = 0; j < 23; ++j)
     BOOST_TEST(std::abs(double(z1[j]) - double(z2[j])) <= 2 * 37 * kEps<T> * 37 * 15);
+  // The fused one-pass Gram product: A x as above, and A^T A x against two dense products. Each
+  // entry of A^T (A x) sums m products whose factors carry gamma_n relative error, so the two
+  // differ by at most 4 (m + n) eps |A|^T |A| |x| (Higham 3.5), with |A|^T |A| |x| <= 37 * 3 *
+  // (23 * 15).
+  std::vector<T> g(23), h(37), g2(23);
+  sparse.apply_gram_with(x, g, h);
+  dense.apply_transpose(std::span<const T>(y1), g2);
+  for (std::size_t i = 0; i < 37; ++i)
+    BOOST_TEST(std::abs(double(h[i]) - double(y1[i])) <= 2 * 23 * kEps<T> * 23 * 15);
+  for (std::size_t j = 0; j < 23; ++j)
+    BOOST_TEST(std::abs(double(g[j]) - double(g2[j])) <=
+               4 * (37 + 23) * kEps<T> * 37 * 3 * 23 * 15);
+  std::vector<T> g3(23);
+  sparse.apply_gram(x, g3);
+  BOOST_TEST((g3 == g));
 }
 
 // Every registered estimator, sparse vs dense storage of the same matrix, at a budget where each
