@@ -275,10 +275,10 @@ void gram_rows(const T* b, Index r, Index c, Index ld, std::span<const T> x, std
   using namespace gram_detail;
   SPECBENCH_REQUIRE(r >= 0 && c >= 0 && ld >= std::max<Index>(c, 1), "gram_rows: bad shape ", r,
                     " x ", c, " (ld ", ld, ")");
-  SPECBENCH_REQUIRE(Index(x.size()) == c && (y.empty() || Index(y.size()) == c) &&
-                        Index(t.size()) == r,
-                    "gram_rows: vector sizes ", x.size(), ", ", t.size(), ", ", y.size(),
-                    " do not fit ", r, " x ", c);
+  SPECBENCH_REQUIRE(
+      Index(x.size()) == c && (y.empty() || Index(y.size()) == c) && Index(t.size()) == r,
+      "gram_rows: vector sizes ", x.size(), ", ", t.size(), ", ", y.size(), " do not fit ", r,
+      " x ", c);
   SPECBENCH_REQUIRE(threads >= 1, "gram_rows: threads must be >= 1, got ", threads);
   const ChunkKernel<T> kernel = chunk_kernel<T>(isa);
   const Index chunks = (r + kChunkRows - 1) / kChunkRows;
