@@ -24,7 +24,7 @@ struct Simd {
   };
   static Pack zero() {
     Pack r;
-    for (int q = 0; q < kP; ++q) r.v[q] = V{} * T(0);
+    for (int q = 0; q < kP; ++q) r.v[q] = V{};
     return r;
   }
   static Pack load(const T* p) {
