@@ -2,7 +2,8 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <thread>
+
+#include "algorithms/parallel.hpp"
 
 namespace specbench {
 namespace gram_detail {
@@ -247,27 +248,6 @@ ChunkKernel<double> chunk_kernel_f64(const std::string& isa) {
 }
 
 }  // namespace gram_detail
-
-namespace {
-
-/// Runs work(0..tasks-1) on `workers` threads (the caller is one of them), task w, w + workers, ...
-template <class F>
-void run_parallel(Index tasks, int workers, const F& work) {
-  if (workers <= 1) {
-    for (Index q = 0; q < tasks; ++q) work(q);
-    return;
-  }
-  std::vector<std::thread> pool;
-  pool.reserve(std::size_t(workers - 1));
-  for (int w = 1; w < workers; ++w)
-    pool.emplace_back([&, w] {
-      for (Index q = w; q < tasks; q += workers) work(q);
-    });
-  for (Index q = 0; q < tasks; q += workers) work(q);
-  for (auto& th : pool) th.join();
-}
-
-}  // namespace
 
 template <class T>
 void gram_rows(const T* b, Index r, Index c, Index ld, std::span<const T> x, std::span<T> t,

@@ -162,17 +162,23 @@ void normalize_or_e1(std::span<T> x) {
 
 }  // namespace lanczos_detail
 
-/// Golub-Kahan-Lanczos bidiagonalization from a Gaussian start vector drawn from `rng`.
+namespace lanczos_detail {
+/// options.process == Process::Gram, called by lanczos_bidiagonalization once it has checked the
+/// arguments (defined below).
+template <LinearOperator Op>
+EstimateResult<typename Op::Scalar> gram_process(const Op& op, const LanczosOptions& options,
+                                                 Rng& rng,
+                                                 const RunControl<typename Op::Scalar>& control);
+}  // namespace lanczos_detail
+
+/// Golub-Kahan-Lanczos bidiagonalization from a Gaussian start vector drawn from `rng`, or with
+/// options.process == Process::Gram symmetric Lanczos on the one-read Gram matrix (see the file
+/// comment).
 ///
 /// Status: MaxIterations after `steps` steps, or Breakdown when an invariant subspace is found
 /// (alpha_j or beta_j at rounding level, see below), in which case sigma is the exact largest
 /// singular value up to rounding. With full reorthogonalization breakdown happens by step
 /// min(m, n) + 1 at the latest, so more steps than that are never taken.
-template <LinearOperator Op>
-EstimateResult<typename Op::Scalar> lanczos_gram(const Op& op, const LanczosOptions& options,
-                                                 Rng& rng,
-                                                 const RunControl<typename Op::Scalar>& control);
-
 template <LinearOperator Op>
 EstimateResult<typename Op::Scalar> lanczos_bidiagonalization(
     const Op& op, const LanczosOptions& options, Rng& rng,
@@ -184,7 +190,8 @@ EstimateResult<typename Op::Scalar> lanczos_bidiagonalization(
   SPECBENCH_REQUIRE(op.rows() > 0 && op.cols() > 0, "lanczos: the matrix is empty (", op.rows(),
                     " x ", op.cols(), ")");
 
-  if (options.process == Process::Gram) return lanczos_gram(op, options, rng, control);
+  if (options.process == Process::Gram)
+    return lanczos_detail::gram_process(op, options, rng, control);
 
   const CountingOperator<Op> a(op);
   const Index m = a.rows(), n = a.cols();
@@ -302,17 +309,15 @@ EstimateResult<typename Op::Scalar> lanczos_bidiagonalization(
 }
 
 /// Symmetric Lanczos on the one-read Gram matrix (options.process == Process::Gram; see the file
-/// comment). Status: MaxIterations, or Breakdown when beta_j is at rounding level (an invariant
-/// subspace of G: theta is then an exact eigenvalue of G up to rounding) or the basis fills the
-/// space; the zero matrix breaks down at once with sigma = 0.
+/// comment); the arguments were checked by lanczos_bidiagonalization. Status: MaxIterations, or
+/// Breakdown when beta_j is at rounding level (an invariant subspace of G: theta is then an exact
+/// eigenvalue of G up to rounding) or the basis fills the space; the zero matrix breaks down at
+/// once with sigma = 0.
 template <LinearOperator Op>
-EstimateResult<typename Op::Scalar> lanczos_gram(const Op& op, const LanczosOptions& options,
-                                                 Rng& rng,
-                                                 const RunControl<typename Op::Scalar>& control) {
+EstimateResult<typename Op::Scalar> lanczos_detail::gram_process(
+    const Op& op, const LanczosOptions& options, Rng& rng,
+    const RunControl<typename Op::Scalar>& control) {
   using T = typename Op::Scalar;
-  SPECBENCH_REQUIRE(options.steps >= 1, "lanczos: steps must be >= 1, got ", options.steps);
-  SPECBENCH_REQUIRE(op.rows() > 0 && op.cols() > 0, "lanczos: the matrix is empty (", op.rows(),
-                    " x ", op.cols(), ")");
   const CountingOperator<Op> a(op);
   const Index m = a.rows(), n = a.cols();
   const bool full = options.reorth == Reorth::Full;

@@ -36,7 +36,7 @@ void set_matrix_counters(benchmark::State& state, Index m, Index n, double passe
                          benchmark::Counter::kIsRate, benchmark::Counter::kIs1024);
 }
 
-enum class Product { Apply, Transpose, Gram };
+enum class Product { Apply, Transpose, Gram, TwoPass };
 
 /// One product with an n x n matrix per iteration: y = A x, y = A^T x, or y = A^T A x (two
 /// passes over A).
@@ -120,33 +120,41 @@ CsrMatrix<T> sparse_matrix(Index n) {
   return a;
 }
 
-// CSR products: y = A x, y = A^T x (the transpose stored), and the fused Gram product A x and
-// A^T A x in one pass (compare with Apply + Transpose); bytes/s counts values + indices read.
+// CSR products on `threads` threads: y = A x, y = A^T x (the transpose stored), the Gram product
+// A x and A^T A x (Gram: the operator's choice, one pass on one thread when y stays in cache;
+// TwoPass: always A x, then A^T (A x)); bytes/s counts values + indices per product.
 template <class T, Product P>
 void BM_csr_product(benchmark::State& state) {
   const Index n = state.range(0);
   const auto a = sparse_matrix<T>(n);
-  const SparseOperator<T> op(a);
+  const SparseOperator<T> op(a, int(state.range(1)));
   std::vector<T> x(static_cast<std::size_t>(n), T(1)), y(x.size()), t(x.size());
   for (auto _ : state) {
-    if constexpr (P == Product::Transpose)
+    if constexpr (P == Product::Transpose) {
       op.apply_transpose(x, y);
-    else if constexpr (P == Product::Gram)
+    } else if constexpr (P == Product::Gram) {
       op.apply_gram_with(x, y, t);
-    else
+    } else if constexpr (P == Product::TwoPass) {  // what Gram does when the scatter is not local
+      op.apply(x, t);
+      op.apply_transpose(std::span<const T>(t), y);
+    } else {
       op.apply(x, y);
+    }
     benchmark::DoNotOptimize(y.data());
   }
   state.counters["bytes/s"] = benchmark::Counter(
-      double(a.nonZeros()) * double(sizeof(T) + sizeof(std::int64_t)) * double(state.iterations()),
+      double(a.nonZeros()) * double(sizeof(T) + sizeof(std::int64_t)) * double(state.iterations()) *
+          (P == Product::Gram || P == Product::TwoPass ? 2 : 1),
       benchmark::Counter::kIsRate, benchmark::Counter::kIs1024);
   state.counters["nnz"] = double(a.nonZeros());
 }
 
-// One iteration (or step) of each estimator through the registry, as sweeps run them; the
-// matvecs counter is the products per iteration.
+// Ten iterations (or steps) of each estimator through the registry, as sweeps run them: ten, so
+// that the one-time work (start vector, the extra first product of power iteration's left side,
+// the final Ritz or SVD step) is amortized as in real runs. Counters: step_time (seconds per
+// iteration), matvecs (products per iteration; a fused one-read Gram product counts 2).
 template <class T>
-void run_one(benchmark::State& state, const std::string& spec) {
+void run_steps(benchmark::State& state, const std::string& spec, int steps) {
   const Index n = state.range(0);
   const auto a = gaussian<T>(n, n);
   const DenseOperator<T> op(a);
@@ -160,24 +168,30 @@ void run_one(benchmark::State& state, const std::string& spec) {
     products = r.products;
     benchmark::DoNotOptimize(r.sigma);
   }
-  state.counters["matvecs"] = double(products);
-  set_matrix_counters<T>(state, n, n, double(products));
+  state.counters["matvecs"] = double(products) / steps;
+  state.counters["step_time"] =
+      benchmark::Counter(double(state.iterations()) * steps,
+                         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 template <class T>
-void BM_power_1(benchmark::State& s) {
-  run_one<T>(s, "power:iters=1");
+void BM_power_10(benchmark::State& s) {
+  run_steps<T>(s, "power:iters=10", 10);
 }
 template <class T>
-void BM_lanczos_1(benchmark::State& s) {
-  run_one<T>(s, "lanczos:steps=1");
+void BM_lanczos_10(benchmark::State& s) {
+  run_steps<T>(s, "lanczos:steps=10", 10);
 }
 template <class T>
-void BM_torch_power_1(benchmark::State& s) {
-  run_one<T>(s, "torch_power:iters=1");
+void BM_lanczos_gram_10(benchmark::State& s) {
+  run_steps<T>(s, "lanczos:steps=10,process=gram", 10);
+}
+template <class T>
+void BM_torch_power_10(benchmark::State& s) {
+  run_steps<T>(s, "torch_power:iters=10", 10);
 }
 template <class T>
 void BM_rsvd_q0(benchmark::State& s) {
-  run_one<T>(s, "rsvd:power_iters=0");
+  run_steps<T>(s, "rsvd:power_iters=0", 1);
 }
 
 // The certified reference against LAPACK's singular values alone (the issue 3 target: at most
@@ -229,18 +243,27 @@ BENCHMARK(BM_gram_step<float, Layout::ColMajor>) TARGET_SIZES;
 BENCHMARK(BM_gram_step<double, Layout::ColMajor>) TARGET_SIZES;
 BENCHMARK(BM_two_gemv<float>) TARGET_SIZES;
 BENCHMARK(BM_two_gemv<double>) TARGET_SIZES;
-BENCHMARK(BM_csr_product<float, Product::Apply>) SIZES;
-BENCHMARK(BM_csr_product<double, Product::Apply>) SIZES;
-BENCHMARK(BM_csr_product<float, Product::Transpose>) SIZES;
-BENCHMARK(BM_csr_product<double, Product::Transpose>) SIZES;
-BENCHMARK(BM_csr_product<float, Product::Gram>) SIZES;
-BENCHMARK(BM_csr_product<double, Product::Gram>) SIZES;
-BENCHMARK(BM_power_1<float>) SIZES;
-BENCHMARK(BM_power_1<double>) SIZES;
-BENCHMARK(BM_lanczos_1<float>) SIZES;
-BENCHMARK(BM_lanczos_1<double>) SIZES;
-BENCHMARK(BM_torch_power_1<float>) SIZES;
-BENCHMARK(BM_torch_power_1<double>) SIZES;
+// CSR up to 2^20 rows (10 M nonzeros, 120 MiB in double with 64-bit indices): beyond the caches.
+#define CSR_SIZES                                                   \
+  ->ArgsProduct({benchmark::CreateRange(256, 1 << 20, 16), {1, 2}}) \
+      ->ArgNames({"n", "threads"})                                  \
+      ->Unit(benchmark::kMicrosecond)
+BENCHMARK(BM_csr_product<float, Product::Apply>) CSR_SIZES;
+BENCHMARK(BM_csr_product<double, Product::Apply>) CSR_SIZES;
+BENCHMARK(BM_csr_product<float, Product::Transpose>) CSR_SIZES;
+BENCHMARK(BM_csr_product<double, Product::Transpose>) CSR_SIZES;
+BENCHMARK(BM_csr_product<float, Product::Gram>) CSR_SIZES;
+BENCHMARK(BM_csr_product<double, Product::Gram>) CSR_SIZES;
+BENCHMARK(BM_csr_product<float, Product::TwoPass>) CSR_SIZES;
+BENCHMARK(BM_csr_product<double, Product::TwoPass>) CSR_SIZES;
+BENCHMARK(BM_power_10<float>) SIZES;
+BENCHMARK(BM_power_10<double>) SIZES;
+BENCHMARK(BM_lanczos_10<float>) SIZES;
+BENCHMARK(BM_lanczos_10<double>) SIZES;
+BENCHMARK(BM_lanczos_gram_10<float>) SIZES;
+BENCHMARK(BM_lanczos_gram_10<double>) SIZES;
+BENCHMARK(BM_torch_power_10<float>) SIZES;
+BENCHMARK(BM_torch_power_10<double>) SIZES;
 BENCHMARK(BM_rsvd_q0<float>) SIZES;
 BENCHMARK(BM_rsvd_q0<double>) SIZES;
 BENCHMARK(BM_singular_values)

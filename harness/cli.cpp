@@ -111,6 +111,7 @@ struct EstimateArgs {
   std::string matrix, estimator = "power", precision = "f64", format = "text", start;
   std::uint64_t seed = 0;
   bool vectors = false;
+  int threads = 1;
 };
 
 int cmd_estimate(const EstimateArgs& args) {
@@ -126,7 +127,8 @@ int cmd_estimate(const EstimateArgs& args) {
                       " x ", s.cols());
     start_u.assign(s.values().begin(), s.values().end());
   }
-  const RunOutput run = run_estimator(problem, choice, args.seed, {}, args.vectors, start_u);
+  const RunOutput run =
+      run_estimator(problem, choice, args.seed, {}, args.vectors, start_u, {}, args.threads);
   const Row& row = run.rows.front();
   if (args.format == "json") {
     nlohmann::json j = row_to_json(row);
@@ -183,7 +185,7 @@ int cmd_reference(const ReferenceArgs& args) {
 struct RunArgs {
   std::string config, out, explain, shard = "1/1";
   bool quiet = false, fresh = false, dry_run = false;
-  int jobs = 0;
+  int jobs = 0, threads = 1;
 };
 
 /// "K/N" with 1 <= K <= N.
@@ -210,7 +212,10 @@ int cmd_run(const RunArgs& args) {
   options.output = args.out.empty() ? plan.output : std::filesystem::path(args.out);
   options.quiet = args.quiet;
   options.fresh = args.fresh;
-  options.jobs = args.jobs > 0 ? args.jobs : int(std::max(1u, std::thread::hardware_concurrency()));
+  const int cores = int(std::max(1u, std::thread::hardware_concurrency()));
+  SPECBENCH_REQUIRE(args.threads >= 1, "--threads must be >= 1, got ", args.threads);
+  options.threads = args.threads;
+  options.jobs = args.jobs > 0 ? args.jobs : std::max(1, cores / args.threads);
   std::tie(options.shard, options.shards) = parse_shard(args.shard);
   if (!args.explain.empty()) {
     explain_cell(plan, args.explain, std::cout);
@@ -226,7 +231,12 @@ int cmd_run(const RunArgs& args) {
   if (!args.quiet)
     std::cerr << "sweep '" << plan.name << "': " << plan.matrices.size() << " matrices, "
               << plan.runs.size() << " cells, " << plan.rows << " rows, " << options.jobs
-              << " job(s)" << (options.shards > 1 ? ", shard " + args.shard : "") << "\n";
+              << " job(s)"
+              << (options.threads > 1 ? " x " + std::to_string(options.threads) + " threads" : "")
+              << (options.shards > 1 ? ", shard " + args.shard : "") << "\n";
+  if (!args.quiet && options.jobs * options.threads > cores)
+    std::cerr << "note: --jobs " << options.jobs << " x --threads " << options.threads
+              << " exceeds the " << cores << " cores; the times will include the contention\n";
   const SweepSummary s = run_sweep(plan, options);
   std::cerr << "wrote " << s.rows << " rows to " << (s.output / "runs.csv").string() << " and "
             << (s.output / "meta.json").string() << " in " << std::fixed << std::setprecision(2)
@@ -315,6 +325,12 @@ int cli_main(int argc, char** argv) {
   estimate->add_option(
       "--start", est.start,
       "Initial u as an m x 1 Matrix Market file (a layer's weight_u; torch_power)");
+  estimate
+      ->add_option("--threads,-t", est.threads,
+                   "Threads of the fused Gram kernel (dense power and lanczos:process=gram); "
+                   "results are bit-identical for any value")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
 
   ReferenceArgs ref;
   auto* reference = app.add_subcommand(
@@ -337,8 +353,14 @@ int cli_main(int argc, char** argv) {
   run_cmd->add_option("--out,-o", run.out,
                       "Output directory (default: [sweep] output, else results/CONFIG_NAME)");
   run_cmd->add_flag("--quiet,-q", run.quiet, "No progress messages");
-  run_cmd->add_option("--jobs,-j", run.jobs, "Parallel cells (default: all cores)")
+  run_cmd->add_option("--jobs,-j", run.jobs, "Parallel cells (default: cores / --threads)")
       ->check(CLI::PositiveNumber);
+  run_cmd
+      ->add_option("--threads,-t", run.threads,
+                   "Fused-kernel threads inside each cell (results are bit-identical for any "
+                   "value; use with --jobs 1 to time estimators on the whole machine)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   run_cmd->add_flag("--fresh", run.fresh,
                     "Start over: replace existing results instead of resuming them");
   run_cmd->add_flag("--dry-run", run.dry_run,

@@ -195,7 +195,9 @@ EstimatorChoice parse_estimator_spec(std::string_view text) {
 
 RunOutput run_estimator(const Problem& problem, const EstimatorChoice& choice, std::uint64_t seed,
                         const std::vector<int>& checkpoints, bool keep_vectors,
-                        const std::vector<double>& start_u, const std::vector<double>& start_v) {
+                        const std::vector<double>& start_u, const std::vector<double>& start_v,
+                        int threads) {
+  SPECBENCH_REQUIRE(threads >= 1, "--threads must be >= 1, got ", threads);
   if (!start_u.empty()) {
     SPECBENCH_REQUIRE(choice.info->takes_start, "estimator '", choice.info->name,
                       "' does not take a start vector (--start); estimators that do: ",
@@ -212,10 +214,10 @@ RunOutput run_estimator(const Problem& problem, const EstimatorChoice& choice, s
   };
   const bool sparse = problem.storage == Storage::Sparse;
   if (problem.precision == Precision::F32)
-    return sparse ? run(SparseOperator<float>(problem.s32))
-                  : run(DenseOperator<float>(problem.a32));
-  return sparse ? run(SparseOperator<double>(problem.s64))
-                : run(DenseOperator<double>(problem.a64));
+    return sparse ? run(SparseOperator<float>(problem.s32, threads))
+                  : run(DenseOperator<float>(problem.a32, threads));
+  return sparse ? run(SparseOperator<double>(problem.s64, threads))
+                : run(DenseOperator<double>(problem.a64, threads));
 }
 
 }  // namespace specbench

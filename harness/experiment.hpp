@@ -103,9 +103,12 @@ struct RunOutput {
 /// `start_u`: a given initial left vector (length m, in double; rounded to the working
 /// precision), only for estimators that take one (EstimatorInfo::takes_start).
 /// `start_v`: the previous v of a drift run (length n), for estimators that carry state.
+/// `threads`: workers of the fused Gram kernel on dense matrices (algorithms/gram.hpp) and of the
+/// CSR products (algorithms/sparse.hpp); the results are bit-identical for every value, only the
+/// time changes. BLAS stays as set.
 RunOutput run_estimator(const Problem& problem, const EstimatorChoice& choice, std::uint64_t seed,
                         const std::vector<int>& checkpoints, bool keep_vectors = false,
                         const std::vector<double>& start_u = {},
-                        const std::vector<double>& start_v = {});
+                        const std::vector<double>& start_v = {}, int threads = 1);
 
 }  // namespace specbench

@@ -629,6 +629,7 @@ SweepSummary run_sweep(const SweepPlan& plan, const SweepOptions& options) {
   SweepSummary summary;
   summary.output = options.output.empty() ? plan.output : options.output;
   SPECBENCH_REQUIRE(options.jobs >= 1, "--jobs must be >= 1, got ", options.jobs);
+  SPECBENCH_REQUIRE(options.threads >= 1, "--threads must be >= 1, got ", options.threads);
   SPECBENCH_REQUIRE(options.shards >= 1 && options.shard >= 1 && options.shard <= options.shards,
                     "--shard K/N needs 1 <= K <= N, got ", options.shard, "/", options.shards);
   std::filesystem::create_directories(summary.output);
@@ -668,6 +669,7 @@ SweepSummary run_sweep(const SweepPlan& plan, const SweepOptions& options) {
       {"runs", plan.runs.size()},
       {"rows_planned", plan.rows},
       {"jobs", options.jobs},
+      {"threads", options.threads},
       {"shard", std::to_string(options.shard) + "/" + std::to_string(options.shards)},
       {"resumed_cells", state.done_cells},
       {"timing_repeats", plan.timing_repeats},
@@ -756,7 +758,9 @@ SweepSummary run_sweep(const SweepPlan& plan, const SweepOptions& options) {
         try {
           const auto& problem = problems[task.group];
           if (!problem) throw std::runtime_error(problem_errors[task.group]);
-          rows = run_estimator(*problem, run.estimator, run.seed, run.checkpoints).rows;
+          rows = run_estimator(*problem, run.estimator, run.seed, run.checkpoints, false, {}, {},
+                               options.threads)
+                     .rows;
         } catch (const std::exception& e) {
           rows.assign(1, failed_row(spec, run.precision, run.estimator, run.seed, e.what()));
         }
@@ -792,7 +796,7 @@ SweepSummary run_sweep(const SweepPlan& plan, const SweepOptions& options) {
               if (!problem) throw std::runtime_error(error);
               const bool takes_u = run.estimator.info->takes_start;
               row = run_estimator(*problem, run.estimator, run.seed, {}, true,
-                                  takes_u ? us[k] : std::vector<double>{}, vs[k])
+                                  takes_u ? us[k] : std::vector<double>{}, vs[k], options.threads)
                         .rows.front();
               us[k] = row.u;
               vs[k] = row.v;
@@ -835,7 +839,9 @@ SweepSummary run_sweep(const SweepPlan& plan, const SweepOptions& options) {
         std::vector<std::vector<double>> times(rows.size());
         const int warmups = 1, timed = plan.timing_repeats;
         for (int rep = 0; rep < warmups + timed; ++rep) {
-          const auto again = run_estimator(p, run.estimator, run.seed, run.checkpoints).rows;
+          const auto again = run_estimator(p, run.estimator, run.seed, run.checkpoints, false, {},
+                                           {}, options.threads)
+                                 .rows;
           if (rep < warmups) continue;
           for (std::size_t k = 0; k < rows.size() && k < again.size(); ++k)
             times[k].push_back(again[k].time_s);

@@ -64,8 +64,9 @@ struct SweepOptions {
   std::filesystem::path output;  ///< overrides the plan's output directory if non-empty
   bool quiet = false;            ///< no progress on stderr
   int jobs = 1;                  ///< worker threads for the accuracy phase (>= 1)
-  bool fresh = false;            ///< ignore (and replace) existing results instead of resuming
-  int shard = 1, shards = 1;     ///< run only cells with plan index % shards == shard - 1
+  int threads = 1;  ///< fused-kernel threads inside each cell (>= 1; results do not depend on it)
+  bool fresh = false;         ///< ignore (and replace) existing results instead of resuming
+  int shard = 1, shards = 1;  ///< run only cells with plan index % shards == shard - 1
 };
 
 /// What an existing output directory holds for this plan (see run_sweep's resume rules).

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """specbench side by side with the tools users would pick instead: time to accuracy on one matrix.
 
-Usage: /usr/bin/python3 scripts/peers.py SPEC [--target 1e-12] [--specbench build/specbench]
+Usage: /usr/bin/python3 scripts/peers.py SPEC [--target 1e-12] [--threads 1]
+                                              [--specbench build/specbench]
 
 Exports the matrix of SPEC (`specbench export`, .npy), takes its certified sigma1 (`specbench
 reference`), and times, on the same matrix: numpy.linalg.norm(A, 2); scipy.sparse.linalg.svds(k=1)
@@ -9,8 +10,9 @@ reference`), and times, on the same matrix: numpy.linalg.norm(A, 2); scipy.spars
 matrix_norm(A, 2) and a spectral_norm-style power iteration (when python3-torch is installed);
 and specbench's Lanczos (both processes) and power iteration, whose times are the estimator's own
 (`time_s`). Each peer is optional: missing packages (python3-scipy, python3-sklearn, python3-torch)
-are skipped with a note. BLAS is pinned to one thread for everyone (OPENBLAS_NUM_THREADS=1, as
-specbench runs), and specbench's fused kernel runs on one thread too.
+are skipped with a note. Everyone gets the same number of threads, --threads (default 1): BLAS
+through OPENBLAS_NUM_THREADS and OMP_NUM_THREADS, torch through set_num_threads, specbench's fused
+kernel through `estimate --threads` (specbench's own BLAS calls stay on one thread).
 
 Budgets are chosen the same way for both sides: specbench's step count is the smallest reaching the
 target (found by bisection, each candidate a separate run), and ARPACK is shown both with its
@@ -26,8 +28,19 @@ import sys
 import tempfile
 import time
 
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+def threads_from_argv(argv):
+    """--threads N from the command line, read before numpy is imported (BLAS reads its thread
+    count when it loads); argparse validates it again in main()."""
+    for k, arg in enumerate(argv):
+        if arg == "--threads" and k + 1 < len(argv):
+            return argv[k + 1]
+        if arg.startswith("--threads="):
+            return arg.split("=", 1)[1]
+    return "1"
+
+
+os.environ["OPENBLAS_NUM_THREADS"] = os.environ["OMP_NUM_THREADS"] = threads_from_argv(sys.argv)
 import numpy as np  # noqa: E402
 
 
@@ -51,9 +64,13 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("spec", help="a specbench matrix spec, e.g. gaussian:m=4096,n=4096")
     p.add_argument("--target", type=float, default=1e-12, help="relative error to reach")
+    p.add_argument("--threads", type=int, default=1,
+                   help="threads for every tool (BLAS, torch, specbench's fused kernel)")
     p.add_argument("--specbench", default=os.path.join(os.path.dirname(__file__), "..", "build",
                                                          "specbench"))
     args = p.parse_args()
+    if args.threads < 1:
+        p.error(f"--threads must be >= 1, got {args.threads}")
     sb = args.specbench
     tmp = tempfile.mkdtemp()
     npy = os.path.join(tmp, "A.npy")
@@ -91,7 +108,7 @@ def main():
         rows.append(("sklearn", float("nan"), float("nan"), "skipped: apt-get install python3-sklearn"))
     try:
         import torch
-        torch.set_num_threads(1)
+        torch.set_num_threads(args.threads)
         w = torch.from_numpy(np.ascontiguousarray(a))
         t, s = timed(lambda: torch.linalg.matrix_norm(w, 2).item(), repeats=1)
         add("torch.linalg.matrix_norm(A, 2)", t, s)
@@ -111,7 +128,7 @@ def main():
     # specbench: the smallest budget reaching the target (bisection over runs), per estimator.
     def estimate(spec):
         return json.loads(run([sb, "estimate", "--matrix", args.spec, "--estimator", spec,
-                               "--format", "json"]))
+                               "--threads", str(args.threads), "--format", "json"]))
 
     def smallest(name, key, extra, high):
         spec = lambda k: f"{name}:{key}={k}{extra}"
@@ -146,7 +163,7 @@ def main():
         pass
     print(f"# {args.spec}: sigma1 = {ref['sigma1']} (certified, {ref['digits']} digits)")
     print(f"# machine: {cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}; "
-          f"BLAS threads 1; numpy {np.__version__}; target rel_err {args.target:g}")
+          f"threads {args.threads} (BLAS, torch, specbench kernel); numpy {np.__version__}; target rel_err {args.target:g}")
     width = max(len(r[0]) for r in rows)
     print(f"| {'method':<{width}} | {'time (s)':>10} | {'rel_err':>9} | note |")
     print(f"|{'-' * (width + 2)}|{'-' * 12}|{'-' * 11}|------|")

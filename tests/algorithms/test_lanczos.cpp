@@ -21,10 +21,10 @@ BOOST_AUTO_TEST_SUITE(lanczos)
 
 BOOST_AUTO_TEST_CASE_TEMPLATE(known_answers, P, DenseTypes) {
   using T = typename P::Scalar;
-  for (const auto [reorth, process] : {std::pair{Reorth::Full, Process::Bidiagonal},
-                                       {Reorth::None, Process::Bidiagonal},
-                                       {Reorth::Full, Process::Gram},
-                                       {Reorth::None, Process::Gram}}) {
+  for (const auto& [reorth, process] : {std::pair{Reorth::Full, Process::Bidiagonal},
+                                        {Reorth::None, Process::Bidiagonal},
+                                        {Reorth::Full, Process::Gram},
+                                        {Reorth::None, Process::Gram}}) {
     BOOST_TEST_CONTEXT("reorth = " << to_string(reorth) << ", process = " << to_string(process)) {
       for (const auto& c : known_cases()) {
         const Index size = std::max(c.a.rows(), c.a.cols());

@@ -44,17 +44,6 @@ DenseMatrix<T> random_matrix(Index m, Index n, Layout layout, std::uint64_t seed
   return a.convert<T>(layout);
 }
 
-/// An operator with only the required members: exercises the free-function fallbacks.
-template <class T>
-struct MinimalOperator {
-  using Scalar = T;
-  const DenseOperator<T>& inner;
-  Index rows() const { return inner.rows(); }
-  Index cols() const { return inner.cols(); }
-  void apply(std::span<const T> x, std::span<T> y) const { inner.apply(x, y); }
-  void apply_transpose(std::span<const T> x, std::span<T> y) const { inner.apply_transpose(x, y); }
-};
-
 static_assert(LinearOperator<DenseOperator<float>> && LinearOperator<DenseOperator<double>>);
 static_assert(HasBlock<DenseOperator<double>> && HasGram<DenseOperator<double>>);
 static_assert(LinearOperator<MinimalOperator<double>> && !HasBlock<MinimalOperator<double>> &&

@@ -44,7 +44,7 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(products_match_dense, P, DenseTypes) {
     BOOST_TEST(std::abs(double(y1[i]) - double(y2[i])) <= 2 * 23 * kEps<T> * 23 * 15);
   for (std::size_t j = 0; j < 23; ++j)
     BOOST_TEST(std::abs(double(z1[j]) - double(z2[j])) <= 2 * 37 * kEps<T> * 37 * 15);
-  // The fused one-pass Gram product: A x as above, and A^T A x against two dense products. Each
+  // The Gram product: A x as above, and A^T A x against two dense products. Each
   // entry of A^T (A x) sums m products whose factors carry gamma_n relative error, so the two
   // differ by at most 4 (m + n) eps |A|^T |A| |x| (Higham 3.5), with |A|^T |A| |x| <= 37 * 3 *
   // (23 * 15).
@@ -86,6 +86,73 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(every_estimator_agrees_on_sparse_and_dense, P, Den
                  "dense " << d.sigma << ", sparse " << s.sigma);
       BOOST_TEST(d.products == s.products);
     }
+  }
+}
+
+// Threads split the rows into ranges of equal nonzeros, but each row's sum runs in stored order
+// on one thread: every product is bit-identical for 1, 2 and 3 threads. The matrix has empty
+// rows and rows 30x denser than the rest, and enough nonzeros (>= 3 x 2^16) for 3 workers. Its
+// y (2000 entries) fits in cache, so on one thread the Gram product takes the one-pass route and
+// on 2 and 3 the two gathers: the same operations in the same order, hence the same bits.
+BOOST_AUTO_TEST_CASE_TEMPLATE(products_bit_identical_across_threads, T, ScalarTypes) {
+  const Index m = 3001, n = 2000;
+  Rng rng(5);
+  std::vector<Eigen::Triplet<T, std::int64_t>> entries;
+  std::vector<double> g(600);
+  for (Index i = 0; i < m; ++i) {
+    const Index count = i % 5 == 0 ? 0 : i % 7 == 0 ? 600 : 20;
+    fill_gaussian<double>(rng, g);
+    for (Index k = 0; k < count; ++k)
+      entries.emplace_back(i, (i * 31 + k * 97) % n, T(g[std::size_t(k)]));
+  }
+  CsrMatrix<T> a(m, n);
+  a.setFromTriplets(entries.begin(), entries.end());
+  BOOST_REQUIRE(a.nonZeros() >= 3 * (Index(1) << 16));
+  const auto ms = static_cast<std::size_t>(m), ns = static_cast<std::size_t>(n);
+  std::vector<T> x(ns), z(ms);
+  fill_gaussian<T>(rng, x);
+  fill_gaussian<T>(rng, z);
+  const SparseOperator<T> one(a, 1);
+  BOOST_TEST(one.one_pass_gram());
+  std::vector<T> y1(ms), w1(ns), g1(ns);
+  one.apply(x, y1);
+  one.apply_transpose(z, w1);
+  one.apply_gram(x, g1);
+  for (int threads : {2, 3}) {
+    const SparseOperator<T> op(a, threads);
+    std::vector<T> y(y1.size()), w(w1.size()), gg(g1.size());
+    op.apply(x, y);
+    op.apply_transpose(z, w);
+    op.apply_gram(x, gg);
+    BOOST_TEST((y == y1));
+    BOOST_TEST((w == w1));
+    BOOST_TEST((gg == g1));
+  }
+  BOOST_CHECK_THROW(SparseOperator<T>(a, 0), InvalidArgument);
+}
+
+// The route choice: a band around the diagonal keeps the scatter local however wide the matrix;
+// random columns over a y beyond 512 KiB do not; and either route gives the same bits.
+BOOST_AUTO_TEST_CASE(gram_route_follows_locality) {
+  const Index m = 300, n = 200000;  // y: 1.6 MB of doubles
+  for (const bool banded : {true, false}) {
+    std::vector<Eigen::Triplet<double, std::int64_t>> entries;
+    for (Index i = 0; i < m; ++i)
+      for (Index k = 0; k < 8; ++k) {
+        const Index diag = i * n / m;
+        const Index j = banded ? std::min(n - 1, diag + k) : (i * 7919 + k * 104729) % n;
+        entries.emplace_back(i, j, 1.0 / double(1 + i + k));
+      }
+    CsrMatrix<double> a(m, n);
+    a.setFromTriplets(entries.begin(), entries.end());
+    const SparseOperator<double> op(a);
+    BOOST_TEST(op.one_pass_gram() == banded);
+    std::vector<double> x(static_cast<std::size_t>(n)), g(x.size()), g2(x.size()), t(300);
+    for (std::size_t j = 0; j < x.size(); ++j) x[j] = std::sin(double(j));
+    op.apply_gram(x, g);
+    op.apply(x, t);
+    op.apply_transpose(std::span<const double>(t), g2);
+    BOOST_TEST((g == g2));
   }
 }
 

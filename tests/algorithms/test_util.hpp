@@ -39,6 +39,18 @@ using ScalarTypes = boost::mpl::list<float, double>;
 using DoubleTypes =
     boost::mpl::list<Dense<double, Layout::ColMajor>, Dense<double, Layout::RowMajor>>;
 
+/// An operator with only the required members: exercises the free-function fallbacks
+/// (products one by one, no block or fused Gram product).
+template <class T>
+struct MinimalOperator {
+  using Scalar = T;
+  const DenseOperator<T>& inner;
+  Index rows() const { return inner.rows(); }
+  Index cols() const { return inner.cols(); }
+  void apply(std::span<const T> x, std::span<T> y) const { inner.apply(x, y); }
+  void apply_transpose(std::span<const T> x, std::span<T> y) const { inner.apply_transpose(x, y); }
+};
+
 /// Unit roundoff-sized constant of the scalar type (machine epsilon, 2^-23 or 2^-52).
 template <class T>
 constexpr double kEps = std::numeric_limits<T>::epsilon();
