@@ -213,8 +213,7 @@ int cmd_run(const RunArgs& args) {
   options.quiet = args.quiet;
   options.fresh = args.fresh;
   const int cores = int(std::max(1u, std::thread::hardware_concurrency()));
-  SPECBENCH_REQUIRE(args.threads >= 1, "--threads must be >= 1, got ", args.threads);
-  options.threads = args.threads;
+  options.threads = args.threads;  // 1..1024: checked by CLI11
   options.jobs = args.jobs > 0 ? args.jobs : std::max(1, cores / args.threads);
   std::tie(options.shard, options.shards) = parse_shard(args.shard);
   if (!args.explain.empty()) {
@@ -327,9 +326,9 @@ int cli_main(int argc, char** argv) {
       "Initial u as an m x 1 Matrix Market file (a layer's weight_u; torch_power)");
   estimate
       ->add_option("--threads,-t", est.threads,
-                   "Threads of the fused Gram kernel (dense power and lanczos:process=gram); "
-                   "results are bit-identical for any value")
-      ->check(CLI::PositiveNumber)
+                   "Threads of the fused dense Gram kernel (power, lanczos:process=gram) and of "
+                   "the sparse products; results are bit-identical for any value")
+      ->check(CLI::Range(1, 1024))
       ->capture_default_str();
 
   ReferenceArgs ref;
@@ -354,12 +353,12 @@ int cli_main(int argc, char** argv) {
                       "Output directory (default: [sweep] output, else results/CONFIG_NAME)");
   run_cmd->add_flag("--quiet,-q", run.quiet, "No progress messages");
   run_cmd->add_option("--jobs,-j", run.jobs, "Parallel cells (default: cores / --threads)")
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(1, 1024));
   run_cmd
       ->add_option("--threads,-t", run.threads,
-                   "Fused-kernel threads inside each cell (results are bit-identical for any "
-                   "value; use with --jobs 1 to time estimators on the whole machine)")
-      ->check(CLI::PositiveNumber)
+                   "Kernel threads inside each cell, as estimate --threads (results are "
+                   "bit-identical for any value; with --jobs 1, times use the whole machine)")
+      ->check(CLI::Range(1, 1024))
       ->capture_default_str();
   run_cmd->add_flag("--fresh", run.fresh,
                     "Start over: replace existing results instead of resuming them");
