@@ -48,6 +48,7 @@ const EstimatorRegistrar kRegisterLanczos{{
     }},
     .iteration_param = "steps",
     .nested = true,
+    .loses_orthogonality = [](const ParamSet& p) { return p.get_string("reorth") == "none"; },
     .run_f32 = run_lanczos<float>,
     .run_f64 = run_lanczos<double>,
 }};

@@ -74,6 +74,11 @@ struct EstimatorInfo {
   bool nested = false;
   /// True if the estimator uses RunControl::start_u (`specbench estimate --start FILE`).
   bool takes_start = false;
+  /// True for parameters with which the estimator does NOT keep its basis orthogonal (Lanczos
+  /// without reorthogonalization): its vectors then depend on rounding far more than a
+  /// backward-stable iteration's (Paige 1976), which `specbench compare` allows for. Empty:
+  /// always orthogonal (or no basis).
+  std::function<bool(const ParamSet&)> loses_orthogonality;
   EstimatorFn<float> run_f32;
   EstimatorFn<double> run_f64;
 

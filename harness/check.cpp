@@ -302,17 +302,21 @@ std::vector<CheckResult> run_checks(const std::filesystem::path& config, std::os
   auto as_ints = [](const std::vector<long long>& v) {
     return std::vector<int>(v.begin(), v.end());
   };
+  // Matrix files named in the config are relative to the config's folder.
+  auto resolve = [&](const std::string& m) {
+    return command_spec(parse_matrix_spec(m, config.parent_path()));
+  };
   if (const auto* s = t["power"].as_table()) {
     const int seeds = int(s->get("seeds") ? s->get("seeds")->value_or(20LL) : 20LL);
     const auto ks = as_ints(integers(*s, "iterations", {1, 2, 5, 10, 20}));
     for (const auto& m : strings(*s, "matrices"))
-      report(power_rate(m, seeds, ks, targets.power + ":iters=1"));
+      report(power_rate(resolve(m), seeds, ks, targets.power + ":iters=1"));
   }
   if (const auto* s = t["lanczos"].as_table()) {
     const int seeds = int(s->get("seeds") ? s->get("seeds")->value_or(20LL) : 20LL);
     const auto ks = as_ints(integers(*s, "steps", {2, 4, 8}));
     for (const auto& m : strings(*s, "matrices"))
-      report(lanczos_kps(m, seeds, ks, targets.lanczos + ":steps=1"));
+      report(lanczos_kps(resolve(m), seeds, ks, targets.lanczos + ":steps=1"));
   }
   if (const auto* s = t["kuczynski"].as_table()) {
     const int trials = int(s->get("trials") ? s->get("trials")->value_or(100LL) : 100LL);
@@ -325,7 +329,7 @@ std::vector<CheckResult> run_checks(const std::filesystem::path& config, std::os
     const int trials = int(s->get("trials") ? s->get("trials")->value_or(2000LL) : 2000LL);
     for (const auto& m : strings(*s, "matrices"))
       for (long long rv : integers(*s, "r", {1, 2, 3}))
-        report(hmt(m, int(rv), trials, targets.hmt_factor));
+        report(hmt(resolve(m), int(rv), trials, targets.hmt_factor));
   }
   if (const auto* s = t["reference"].as_table())
     report(reference_containment(integers(*s, "n", {10, 100}), targets.reference_shift));

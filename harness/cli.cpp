@@ -5,11 +5,13 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
+#include <limits>
 #include <sstream>
 #include <thread>
 #include <tuple>
@@ -20,6 +22,7 @@
 #include "harness/compare.hpp"
 #include "harness/experiment.hpp"
 #include "harness/history.hpp"
+#include "harness/locate.hpp"
 #include "harness/matrices.hpp"
 #include "harness/mtx.hpp"
 #include "harness/output.hpp"
@@ -107,9 +110,21 @@ int cmd_list(const std::string& format) {
   return 0;
 }
 
+/// A seed: an integer in 0 .. 2^63 - 1 (what a TOML config can hold, so that every seed a
+/// sweep can name can also be given here); anything else is bad input, never wrapped or clamped.
+std::uint64_t parse_seed(const std::string& text, std::string_view what) {
+  std::int64_t value = -1;
+  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  SPECBENCH_REQUIRE(
+      !text.empty() && ec == std::errc() && ptr == text.data() + text.size() && value >= 0, what,
+      ": expected an integer in 0..", std::numeric_limits<std::int64_t>::max(), ", got '", text,
+      "'");
+  return std::uint64_t(value);
+}
+
 struct EstimateArgs {
   std::string matrix, estimator = "power", precision = "f64", format = "text", start;
-  std::uint64_t seed = 0;
+  std::string seed = "0";
   bool vectors = false;
   int threads = 1;
 };
@@ -118,6 +133,7 @@ int cmd_estimate(const EstimateArgs& args) {
   const MatrixSpec spec = parse_matrix_spec(args.matrix);
   const EstimatorChoice choice = parse_estimator_spec(args.estimator);
   const Precision precision = parse_precision(args.precision);
+  const std::uint64_t seed = parse_seed(args.seed, "--seed");
   const Problem problem = make_problem(spec, make_matrix(spec), precision);
   std::vector<double> start_u;
   if (!args.start.empty()) {
@@ -128,7 +144,7 @@ int cmd_estimate(const EstimateArgs& args) {
     start_u.assign(s.values().begin(), s.values().end());
   }
   const RunOutput run =
-      run_estimator(problem, choice, args.seed, {}, args.vectors, start_u, {}, args.threads);
+      run_estimator(problem, choice, seed, {}, args.vectors, start_u, {}, args.threads);
   const Row& row = run.rows.front();
   if (args.format == "json") {
     nlohmann::json j = row_to_json(row);
@@ -248,7 +264,7 @@ int cmd_run(const RunArgs& args) {
 /// Runs /usr/bin/python3 scripts/NAME with `args` (no shell: arguments are passed as they are);
 /// returns its exit code.
 int run_script(const std::string& name, const std::vector<std::string>& args) {
-  const std::string script = std::string(SPECBENCH_SCRIPTS_DIR) + "/" + name;
+  const std::string script = (source_dir() / "scripts" / name).string();
   const char* python = "/usr/bin/python3";  // Debian's, with matplotlib (see the README)
   SPECBENCH_REQUIRE(std::filesystem::exists(python), python,
                     " not found: install python3-matplotlib (scripts/setup.sh)");
@@ -315,7 +331,9 @@ int cli_main(int argc, char** argv) {
       ->capture_default_str();
   estimate->add_option("--precision,-p", est.precision, "Working precision: f32 or f64")
       ->capture_default_str();
-  estimate->add_option("--seed,-s", est.seed, "Seed of the estimator's random numbers")
+  estimate
+      ->add_option("--seed,-s", est.seed,
+                   "Seed of the estimator's random numbers, 0..9223372036854775807")
       ->capture_default_str();
   estimate->add_option("--format", est.format, "Output format")
       ->check(CLI::IsMember(formats))
@@ -399,7 +417,19 @@ int cli_main(int argc, char** argv) {
       ->required();
   compare_cmd->add_option("current", cmp_cur, "Current: the same kind")->required();
   compare_cmd->add_option("--format", cmp.format, "text, markdown or json")->capture_default_str();
-  compare_cmd->add_option("--ulps", cmp.ulps, "Accuracy tolerance in ulps of the precision")
+  compare_cmd
+      ->add_option("--ulps", cmp.ulps,
+                   "Smallest accuracy tolerance, in ulps of the value (the rounding-noise rules "
+                   "allow more where theory says a change of rounding order can cause more)")
+      ->capture_default_str();
+  compare_cmd->add_flag("--exact", cmp.exact,
+                        "Bit-for-bit: any change of an accuracy column fails (same machine, "
+                        "same BLAS)");
+  compare_cmd
+      ->add_option("--timing", cmp.timing,
+                   "auto: judge timings only if CPU, cores, BLAS library and kernel and "
+                   "--threads agree; always; never. Contended timings are never judged")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
       ->capture_default_str();
   compare_cmd->add_option("--p-value", cmp.p_value, "Mann-Whitney significance level")
       ->capture_default_str();
@@ -413,7 +443,13 @@ int cli_main(int argc, char** argv) {
                    "A uniform slowdown above 1 + this (all cells) is a regression")
       ->capture_default_str();
   compare_cmd
-      ->add_option("--noise", cmp.noise, "IQR/median above this on either side is INCONCLUSIVE")
+      ->add_option("--noise", cmp.noise,
+                   "IQR/median above this on either side makes a large slowdown INCONCLUSIVE")
+      ->capture_default_str();
+  compare_cmd
+      ->add_option("--estimator-ratio", cmp.estimator_ratio,
+                   "A median slowdown over an estimator's cells above 1 + this (sign test "
+                   "p < 0.01) is a regression")
       ->capture_default_str();
 
   std::string rec_dir, rec_db = "results/history.sqlite";
@@ -446,10 +482,12 @@ int cli_main(int argc, char** argv) {
   export_cmd->add_option("--precision,-p", exp_precision, "f64, or f32 (rounded to float)")
       ->capture_default_str();
 
-  std::string check_config = "configs/theory.toml";
+  std::string check_config;
   auto* check_cmd = app.add_subcommand(
       "check", "Reproduce published convergence results trial by trial (PASS/FAIL per check)");
-  check_cmd->add_option("config", check_config, "Checks to run (TOML)")->capture_default_str();
+  check_cmd->add_option("config", check_config,
+                        "Checks to run (TOML); default: configs/theory.toml of this specbench's "
+                        "source tree, from any working directory");
 
   MergeArgs merge;
   auto* merge_cmd = app.add_subcommand(
@@ -515,6 +553,7 @@ int cli_main(int argc, char** argv) {
       }
     }
     if (*check_cmd) {
+      if (check_config.empty()) check_config = (source_dir() / "configs" / "theory.toml").string();
       const auto results = run_checks(check_config, std::cout);
       const auto failed = std::count_if(results.begin(), results.end(),
                                         [](const CheckResult& r) { return !r.pass; });

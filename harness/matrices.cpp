@@ -152,7 +152,7 @@ const MatrixFamilyRegistrar kRegisterMtx{{
 
 }  // namespace
 
-MatrixSpec parse_matrix_spec(std::string_view text) {
+MatrixSpec parse_matrix_spec(std::string_view text, const std::filesystem::path& base_dir) {
   const auto& registry = MatrixFamilyRegistry::instance();
   MatrixSpec spec;
   std::vector<std::pair<std::string, std::string>> given;
@@ -179,6 +179,15 @@ MatrixSpec parse_matrix_spec(std::string_view text) {
   const MatrixFamilyInfo& info = registry.get(spec.family, "matrix family");
   const std::string owner = detail::concat("matrix spec '", text, "'");
   spec.params = info.schema.resolve(given, owner);
+  std::string written;
+  if (spec.family == kFileFamily) {
+    written = spec.params.get_string("path");
+    SPECBENCH_REQUIRE(!written.empty(), owner, ": the file path is empty");
+    std::filesystem::path file(written);
+    if (file.is_relative() && !base_dir.empty()) file = (base_dir / file).lexically_normal();
+    spec.file = file;
+    spec.params.set("path", file.string());
+  }
 
   // Any family with integer sizes m and n: refuse what dense storage cannot hold.
   const ParamSpec* m_spec = info.schema.find("m");
@@ -193,9 +202,13 @@ MatrixSpec parse_matrix_spec(std::string_view text) {
   }
   if (info.validate) info.validate(spec.params, text);
 
-  spec.text = spec.family == kFileFamily ? std::string(kFilePrefix) + spec.params.get_string("path")
+  spec.text = spec.family == kFileFamily ? std::string(kFilePrefix) + written
                                          : spec.family + ":" + spec.params.to_string();
   return spec;
+}
+
+std::string command_spec(const MatrixSpec& spec) {
+  return spec.family == kFileFamily ? std::string(kFilePrefix) + spec.file.string() : spec.text;
 }
 
 DenseMatrix<double> make_matrix(const MatrixSpec& spec) {

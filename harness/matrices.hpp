@@ -5,6 +5,7 @@
 /// estimators, and `specbench list` prints them. Every family generates a column-major double
 /// matrix; float runs round it entry-wise (see harness/sweep.cpp).
 
+#include <filesystem>
 #include <functional>
 #include <span>
 #include <string>
@@ -36,16 +37,27 @@ struct MatrixFamilyRegistrar {
 };
 
 /// A validated matrix spec: the family, its complete parameters, and the canonical text
-/// (`family:k=v,...` in schema order with defaults filled in; `mtx:PATH` for files).
+/// (`family:k=v,...` in schema order with defaults filled in; `mtx:PATH` for files, with PATH as
+/// written, so that the text, and the cell keys made from it, do not depend on where the
+/// repository or the working directory is).
 struct MatrixSpec {
   std::string family;
-  ParamSet params;
+  ParamSet params;  ///< for files, `path` is the path opened (see `file`)
   std::string text;
+  /// Files only: the path opened, i.e. PATH resolved against the base folder of
+  /// parse_matrix_spec (a config's folder); equal to PATH when it is absolute or no base is given.
+  std::filesystem::path file;
 };
 
 /// Parses and validates a spec against the family registry. Throws InvalidArgument naming the
 /// spec and what is wrong (unknown family, unknown or mistyped parameter, impossible size).
-MatrixSpec parse_matrix_spec(std::string_view text);
+/// A relative file path is resolved against `base_dir` (the folder of the config that names it;
+/// empty: the working directory).
+MatrixSpec parse_matrix_spec(std::string_view text, const std::filesystem::path& base_dir = {});
+
+/// The spec as `specbench estimate --matrix` takes it from the working directory: `text`, but
+/// for files `mtx:` followed by the resolved path.
+std::string command_spec(const MatrixSpec& spec);
 
 /// Generates (or loads) the matrix of a validated spec.
 DenseMatrix<double> make_matrix(const MatrixSpec& spec);

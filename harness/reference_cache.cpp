@@ -1,31 +1,18 @@
 #include "harness/reference_cache.hpp"
 
-#include <boost/uuid/detail/sha1.hpp>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "harness/hash.hpp"
 #include "harness/output.hpp"
 
 namespace specbench {
 namespace {
 
 constexpr const char* kFormat = "specbench-reference-cache";
-
-std::string digest_hex(boost::uuids::detail::sha1& h) {
-  boost::uuids::detail::sha1::digest_type digest;
-  h.get_digest(digest);
-  std::ostringstream out;
-  out << std::hex;
-  for (unsigned word : digest) {
-    out.width(8);
-    out.fill('0');
-    out << word;
-  }
-  return out.str();
-}
 
 nlohmann::json to_json(const Reference& r) {
   return {{"sigma1", r.sigma1},
@@ -74,7 +61,7 @@ bool load(const std::filesystem::path& path, const std::string& key, std::int64_
     if (j.at("version") != kReferenceVersion) return why = "other version", false;
     if (j.at("key") != key || j.at("m") != m || j.at("n") != n)
       return why = "key or size mismatch", false;
-    if (sha1_hex(j.at("reference").dump()) != j.at("checksum"))
+    if (sha256_hex(j.at("reference").dump()) != j.at("checksum"))
       return why = "checksum mismatch", false;
     out = from_json(j.at("reference"));
     if (out.u1.size() != std::size_t(m) || out.v1.size() != std::size_t(n))
@@ -88,12 +75,6 @@ bool load(const std::filesystem::path& path, const std::string& key, std::int64_
 
 }  // namespace
 
-std::string sha1_hex(std::string_view text) {
-  boost::uuids::detail::sha1 h;
-  h.process_bytes(text.data(), text.size());
-  return digest_hex(h);
-}
-
 std::filesystem::path reference_cache_dir() {
   if (const char* dir = std::getenv("SPECBENCH_CACHE_DIR"))
     return std::string(dir) == "off" ? std::filesystem::path() : std::filesystem::path(dir);
@@ -105,14 +86,13 @@ std::filesystem::path reference_cache_dir() {
 }
 
 std::string reference_cache_key(const double* a, std::int64_t m, std::int64_t n) {
-  boost::uuids::detail::sha1 h;
-  const std::string head =
-      std::string(kReferenceVersion) + "|" + std::to_string(m) + "x" + std::to_string(n) + "|";
-  h.process_bytes(head.data(), head.size());
+  Sha256 h;
+  h.update(std::string(kReferenceVersion) + "|" + std::to_string(m) + "x" + std::to_string(n) +
+           "|");
   // The bytes of the doubles: the key is the exact contents (x86-64 and AArch64 are both
   // little-endian IEEE 754, so keys are portable between them).
-  h.process_bytes(a, std::size_t(m) * std::size_t(n) * sizeof(double));
-  return digest_hex(h);
+  h.update(a, std::size_t(m) * std::size_t(n) * sizeof(double));
+  return h.hex();
 }
 
 CachedReference cached_reference(const double* a, std::int64_t m, std::int64_t n) {
@@ -140,7 +120,7 @@ CachedReference cached_reference(const double* a, std::int64_t m, std::int64_t n
                                   {"key", key},
                                   {"m", m},
                                   {"n", n},
-                                  {"checksum", sha1_hex(body.dump())},
+                                  {"checksum", sha256_hex(body.dump())},
                                   {"reference", body}};
     write_file_atomic(path, entry.dump() + "\n");
   } catch (const std::exception& e) {

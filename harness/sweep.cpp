@@ -13,6 +13,7 @@
 #include <sstream>
 #include <thread>
 
+#include "harness/hash.hpp"
 #include "harness/output.hpp"
 #include "harness/provenance.hpp"
 #include "harness/reference_cache.hpp"
@@ -89,6 +90,8 @@ class ConfigReader {
   }
 
   const std::string& file() const { return file_; }
+  /// The folder relative paths in the config resolve against.
+  std::filesystem::path folder() const { return std::filesystem::path(file_).parent_path(); }
 
  private:
   std::string file_;
@@ -176,7 +179,9 @@ void add_block(const ConfigReader& cfg, const toml::table& block, const Defaults
   for (const auto& text : cfg.texts(*matrices, "matrices")) {
     MatrixSpec spec;
     try {
-      spec = parse_matrix_spec(text);
+      // Relative paths in a config are relative to the config's folder (not the working
+      // directory), so a config runs the same from anywhere.
+      spec = parse_matrix_spec(text, cfg.folder());
       // Open and parse matrix files now: a bad file fails before any output is written.
       if (spec.family == "mtx" && !matrix_index.count(spec.text)) (void)make_matrix(spec);
     } catch (const InvalidArgument& e) {
@@ -333,7 +338,10 @@ SweepPlan load_sweep(const std::filesystem::path& config) {
       if (auto r = t->get("repeats"))
         plan.timing_repeats = int(cfg.integers(*r, "repeats", 0).front());
     }
-    if (auto n = sweep->get("output")) plan.output = cfg.texts(*n, "output").front();
+    if (auto n = sweep->get("output")) {
+      const std::filesystem::path out(cfg.texts(*n, "output").front());
+      plan.output = out.is_relative() ? (cfg.folder() / out).lexically_normal() : out;
+    }
     read_defaults(cfg, *sweep, defaults);
   }
 
@@ -348,7 +356,7 @@ SweepPlan load_sweep(const std::filesystem::path& config) {
     if (!block) cfg.fail(&b, "block", "expected [[block]] tables");
     add_block(cfg, *block, defaults, plan, matrix_index);
   }
-  plan.config_hash = sha1_hex(plan.config_text);
+  plan.config_hash = sha256_hex(plan.config_text);
   // Group runs by matrix, then precision, keeping config order within (stable).
   std::stable_sort(plan.runs.begin(), plan.runs.end(), [](const RunSpec& a, const RunSpec& b) {
     return std::tie(a.matrix, a.precision) < std::tie(b.matrix, b.precision) ||
@@ -364,7 +372,7 @@ SweepPlan load_sweep(const std::filesystem::path& config) {
     for (int c : run.checkpoints) key << c << ',';
     key << '|' << run.seed << '|' << run.drift.steps << ',' << format_double(run.drift.eta) << ','
         << run.drift.seed;
-    run.cell = sha1_hex(key.str()).substr(0, 16);
+    run.cell = sha256_hex(key.str()).substr(0, 16);
     std::vector<int> unique = run.checkpoints;
     std::sort(unique.begin(), unique.end());
     unique.erase(std::unique(unique.begin(), unique.end()), unique.end());
@@ -615,7 +623,7 @@ void explain_cell(const SweepPlan& plan, const std::string& cell, std::ostream& 
     for (int c : counts) {
       ParamSet p = run.estimator.params;
       if (c > 0) p.set(run.estimator.info->iteration_param, static_cast<long long>(c));
-      out << "  specbench estimate --matrix '" << spec.text << "' --estimator '"
+      out << "  specbench estimate --matrix '" << command_spec(spec) << "' --estimator '"
           << run.estimator.info->name << ":" << p.to_string() << "' --precision "
           << to_string(run.precision) << " --seed " << run.seed << "\n";
       if (run.drift.steps > 0) break;
@@ -676,6 +684,9 @@ SweepSummary run_sweep(const SweepPlan& plan, const SweepOptions& options) {
       {"timing", plan.timing_repeats > 0 ? "serial phase: 1 warm-up + timing_repeats runs per cell"
                  : options.jobs > 1      ? "contended: measured while other cells ran (jobs > 1)"
                                          : "serial: measured in the accuracy run (jobs = 1)"},
+      {"timing_mode", plan.timing_repeats > 0 ? "serial-phase"
+                      : options.jobs > 1      ? "contended"
+                                              : "serial"},
       {"tolerances", plan.tolerances},
       {"started_utc", started_at},
       {"status", "running"},

@@ -7,7 +7,7 @@ packages=(
   build-essential cmake git pkg-config
   libboost-dev libboost-test-dev
   liblapacke-dev libopenblas-dev libtmglib-dev
-  libbenchmark-dev libeigen3-dev libtomlplusplus-dev libcli11-dev nlohmann-json3-dev libsqlite3-dev
+  libbenchmark-dev libeigen3-dev libtomlplusplus-dev libcli11-dev nlohmann-json3-dev libsqlite3-dev libssl-dev
   python3-matplotlib python3-numpy
 )
 

@@ -245,11 +245,18 @@ expect "check: malformed config" 2 "bad_theory.toml:[0-9]+:" -- check "$tmp/bad_
 
 # compare: a result set against itself passes; a missing or malformed baseline is exit 2 (a
 # harness error, never a regression); record and history on the SQLite database.
-expect "compare identical" 0 "^PASS: " -- compare "$tmp/small" "$tmp/small"
+# small ran with --jobs 2 and no timing phase: its times are contended and never judged.
+expect "compare identical, contended times" 3 "INCONCLUSIVE  every cell" -- compare "$tmp/small" "$tmp/small"
+expect "compare identical, --timing never" 0 "^PASS: " -- compare "$tmp/small" "$tmp/small" --timing never
+expect "compare: bad --timing" 2 "timing" -- compare "$tmp/small" "$tmp/small" --timing sometimes
 expect "compare missing baseline" 2 "cannot open" -- compare "$tmp/nothing" "$tmp/small"
 mkdir -p "$tmp/malformed" && printf 'a,b\n1,2\n' >"$tmp/malformed/runs.csv"
+expect "compare baseline without meta.json" 2 "malformed/meta.json: cannot open" -- compare "$tmp/malformed" "$tmp/small"
+cp "$tmp/small/meta.json" "$tmp/malformed/"
 expect "compare malformed baseline" 2 "not a specbench runs.csv" -- compare "$tmp/malformed" "$tmp/small"
-expect "compare json format" 0 '"verdict": "PASS"' -- compare "$tmp/small" "$tmp/small" --format json
+mkdir -p "$tmp/short" && cp "$tmp/small/meta.json" "$tmp/short/" && head -3 "$tmp/small/runs.csv" >"$tmp/short/runs.csv" && printf 'x,y\n' >>"$tmp/short/runs.csv"
+expect "compare: a row with too few fields" 2 "short/runs.csv:4: 2 fields, the header has" -- compare "$tmp/short" "$tmp/small"
+expect "compare json format" 0 '"verdict": "PASS"' -- compare "$tmp/small" "$tmp/small" --format json --timing never
 expect "record" 0 "recorded run 1" -- record "$tmp/small" --db "$tmp/h.sqlite"
 expect "record again" 0 "already recorded" -- record "$tmp/small" --db "$tmp/h.sqlite"
 expect "history" 0 "rel_err_median" -- history --db "$tmp/h.sqlite" --cell "power|iters=9"
@@ -375,6 +382,43 @@ assert float(r["sigma"]) == j["sigma"], (r["sigma"], j["sigma"])
 assert float(r["u_cos_err"]) == j["u_cos_err"]
 PY
 then ok "sweep row reproduced by estimate"; else bad "sweep row reproduced by estimate"; fi
+
+# Seeds are 0..2^63-1: anything else is bad input, never wrapped or saturated.
+expect "seed: negative" 2 "--seed: expected an integer in 0..9223372036854775807, got '-1'" -- estimate --matrix "gaussian:m=4,n=3" --seed -1
+expect "seed: too large" 2 "got '99999999999999999999'" -- estimate --matrix "gaussian:m=4,n=3" --seed 99999999999999999999
+expect "seed: 2^64-1" 2 "got '18446744073709551615'" -- estimate --matrix "gaussian:m=4,n=3" --seed 18446744073709551615
+expect "seed: not a number" 2 "got '1e3'" -- estimate --matrix "gaussian:m=4,n=3" --seed 1e3
+expect "seed: 2^63-1" 0 "seed +9223372036854775807" -- estimate --matrix "gaussian:m=4,n=3" --seed 9223372036854775807
+printf '[sweep]\nseeds = [9223372036854775808]\n[[block]]\nmatrices = ["gaussian:m=4,n=3"]\n[[block.estimators]]\nname = "power"\n' >"$tmp/bigseed.toml"
+expect "config seed beyond 2^63-1" 2 "bigseed.toml:2" -- run "$tmp/bigseed.toml" --out "$tmp/bigseed"
+[ ! -e "$tmp/bigseed" ] && ok "config seed beyond 2^63-1: no output" || bad "config seed beyond 2^63-1: output written"
+
+# Relative paths in a config resolve against the config's folder, from any working directory;
+# the matrix column and the cell keys keep the path as written (the same from everywhere).
+mkdir -p "$tmp/proj/configs" "$tmp/proj/data" "$tmp/elsewhere"
+cp data/matrices/lp_afiro.mtx "$tmp/proj/data/"
+cat >"$tmp/proj/configs/rel.toml" <<'TOML'
+[sweep]
+output = "../results/rel"
+[[block]]
+matrices = ["../data/lp_afiro.mtx"]
+[[block.estimators]]
+name = "power"
+iters = 3
+TOML
+(cd "$tmp/elsewhere" && "$bin" run ../proj/configs/rel.toml -q --jobs 1 >/dev/null 2>&1); rc=$?
+if [ $rc -eq 0 ] && [ -f "$tmp/proj/results/rel/runs.csv" ] && grep -q '^mtx:../data/lp_afiro.mtx,' "$tmp/proj/results/rel/runs.csv"; then
+  ok "config-relative matrix and output paths, run from another folder"
+else bad "config-relative paths (exit $rc)" "$(ls -R "$tmp/proj" 2>&1 | head)"; fi
+cells() { tail -n +2 "$1" | awk -F, '{print $1, $NF}' | sort | tr '\n' ' '; }
+cell1=$(cells "$tmp/proj/results/rel/runs.csv")
+(cd "$tmp/proj" && "$bin" run configs/rel.toml -q --jobs 1 --out "$tmp/rel2" >/dev/null 2>&1)
+cell2=$(cells "$tmp/rel2/runs.csv")
+[ -n "$cell1" ] && [ "$cell1" = "$cell2" ] && ok "cell keys do not depend on the working directory" || bad "cell keys differ: $cell1 / $cell2"
+expl=$(cd "$tmp/elsewhere" && "$bin" run ../proj/configs/rel.toml --explain "$(tail -1 "$tmp/rel2/runs.csv" | awk -F, '{print $NF}')" 2>&1)
+grep -q "estimate --matrix 'mtx:../proj/data/lp_afiro.mtx'" <<<"$expl" && ok "explain: the file path as seen from the working directory" || bad "explain path" "$expl"
+chk=$(cd "$tmp/elsewhere" && "$bin" check 2>&1); rc=$?
+[ $rc -eq 0 ] && grep -q "checks passed" <<<"$chk" && ok "check finds configs/theory.toml from another folder" || bad "check from another folder (exit $rc)" "$(tail -3 <<<"$chk")"
 
 echo
 echo "cli: $pass passed, $fail failed"

@@ -96,7 +96,7 @@ BOOST_AUTO_TEST_CASE(zero_matrix_conventions_have_no_nan) {
   BOOST_TEST(std::isfinite(off.residual));
 }
 
-// n3c4-b4 (README of ../shared/matrices): sigma1 = sqrt(6) repeated five times. Any unit vector of
+// n3c4-b4 (data/matrices/README.md): sigma1 = sqrt(6) repeated five times. Any unit vector of
 // the 5-dimensional singular subspace is exact, so the cosine errors become the sine-squared of
 // the angle to the subspace: ~0 for another basis vector of it (rounding, ~eps^2), and exactly the
 // sin^2 for a vector tilted out of it by a known angle.

@@ -1,5 +1,5 @@
 // Tests of the Matrix Market reader and writer (harness/mtx.cpp): every supported format, the
-// error messages (path, line, key word), the exact round trip and the shared SuiteSparse files.
+// error messages (path, line, key word), the exact round trip and the SuiteSparse files of data/matrices.
 
 #include <unistd.h>
 
@@ -325,7 +325,7 @@ BOOST_AUTO_TEST_CASE(round_trip_is_exact) {
   BOOST_TEST(text_r.str() == text.str());
 }
 
-// ---- the shared SuiteSparse files (sizes and counts from /work/shared/matrices/README.md) ----
+// ---- the SuiteSparse files of data/matrices (sizes and counts from data/matrices/README.md) ----
 
 struct FileFacts {
   const char* name;
@@ -334,7 +334,7 @@ struct FileFacts {
   bool symmetric;
 };
 
-BOOST_AUTO_TEST_CASE(shared_files_have_the_documented_sizes) {
+BOOST_AUTO_TEST_CASE(suitesparse_files_have_the_documented_sizes) {
   const FileFacts facts[] = {
       {"west0479", 479, 479, 1910 - 22, false},  // README: 22 explicit zeros
       {"olm1000", 1000, 1000, 3996, false},

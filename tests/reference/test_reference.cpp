@@ -1,7 +1,7 @@
 // Tests of the certified reference (reference/): closed forms to 30+ digits computed in the same
 // multiprecision type, certified intervals that contain the truth and are not vacuous, a matrix
 // on which LAPACK is off in the last digits and the reference is not, the sign convention, error
-// paths, scaling, and the twelve SuiteSparse matrices of ../shared/matrices.
+// paths, scaling, and the twelve SuiteSparse matrices of data/matrices.
 
 #include <cblas.h>
 #include <lapacke.h>
@@ -325,14 +325,14 @@ BOOST_AUTO_TEST_CASE(huge_and_tiny_entries_are_scaled) {
   }
 }
 
-// ---- the twelve SuiteSparse matrices (README: /work/shared/matrices/README.md) ----
+// ---- the twelve SuiteSparse matrices (README: data/matrices/README.md) ----
 
 const std::vector<std::string> kMatrixNames = {"west0479", "olm1000",  "impcol_a", "494_bus",
                                                "LFAT5",    "bcsstk13", "ash219",   "lp_afiro",
                                                "lp_e226",  "can_24",   "jagmesh7", "n3c4-b4"};
 const std::vector<std::string> kSymmetric = {"494_bus", "LFAT5", "bcsstk13", "can_24", "jagmesh7"};
 
-/// Reference of one shared SuiteSparse matrix, cross-checked by an independent LAPACK driver.
+/// Reference of one SuiteSparse matrix of data/matrices, cross-checked by an independent LAPACK driver.
 void check_suitesparse(const std::string& name) {
   const auto a = read_matrix_market(std::string(SPECBENCH_MATRICES_DIR) + "/" + name + ".mtx");
   const std::int64_t m = a.rows(), n = a.cols();

@@ -1,0 +1,61 @@
+// The hash behind every key is pinned: SHA-256 against the FIPS 180-4 examples, and one cell key,
+// one config hash and one reference cache key against values computed independently (Python's
+// hashlib on the documented key text). A library or key-format change fails here instead of
+// silently changing every key (and thereby orphaning every cache entry and baseline).
+
+#include <unistd.h>
+
+#include <boost/test/unit_test.hpp>
+#include <filesystem>
+#include <fstream>
+
+#include "harness/hash.hpp"
+#include "harness/reference_cache.hpp"
+#include "harness/sweep.hpp"
+
+namespace fs = std::filesystem;
+using namespace specbench;
+
+BOOST_AUTO_TEST_SUITE(hash)
+
+BOOST_AUTO_TEST_CASE(sha256_fips_180_4_examples) {
+  BOOST_TEST(sha256_hex("abc") ==
+             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  BOOST_TEST(sha256_hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  BOOST_TEST(sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq") ==
+             "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+  // Incremental updates give the same digest as one.
+  Sha256 h;
+  h.update("abcdbcdecdefdefgefghfghighij");
+  h.update("hijkijkljklmklmnlmnomnopnopq");
+  BOOST_TEST(h.hex() == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+}
+
+// Cell key = the first 16 hex digits of SHA-256 of
+// "MATRIX|PRECISION|ESTIMATOR|PARAMS|CHECKPOINTS,|SEED|DRIFT_STEPS,ETA,DRIFT_SEED".
+// Expected values: python3 -c 'import hashlib; print(hashlib.sha256(b"...").hexdigest())'.
+BOOST_AUTO_TEST_CASE(cell_key_and_config_hash_are_pinned) {
+  const fs::path dir = fs::temp_directory_path() / ("specbench_hash_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const std::string text =
+      "[[block]]\nmatrices = [\"gaussian:m=20,n=10,seed=1\"]\n"
+      "iterations = [2, 5]\n[[block.estimators]]\nname = \"power\"\n";
+  std::ofstream(dir / "pin.toml") << text;
+  const SweepPlan plan = load_sweep(dir / "pin.toml");
+  fs::remove_all(dir);
+  BOOST_TEST_REQUIRE(plan.runs.size() == 1u);
+  // sha256(b"gaussian:m=20,n=10,seed=1|f64|power|iters=100,tol=0,warm=false|2,5,|0|0,0,0")
+  BOOST_TEST(plan.runs[0].cell == "98358ff1fc1d7900");
+  BOOST_TEST(plan.config_hash == sha256_hex(text));
+}
+
+// Cache key = SHA-256 of "specbench-reference-2|MxN|" followed by the column-major doubles'
+// little-endian bytes: python3 -c 'import hashlib,struct; print(hashlib.sha256(
+// b"specbench-reference-2|2x2|" + struct.pack("<4d", 1, 2, 3, 4.5)).hexdigest())'.
+BOOST_AUTO_TEST_CASE(reference_cache_key_is_pinned) {
+  const double a[4] = {1, 2, 3, 4.5};
+  BOOST_TEST(reference_cache_key(a, 2, 2) ==
+             "393a226182d7413fb793041678ee1baf837b653b53ad6dbe0846c872ba926dce");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
