@@ -368,7 +368,8 @@ int cli_main(int argc, char** argv) {
   run_cmd->add_option("config", run.config, "Sweep config (TOML), e.g. configs/default.toml")
       ->required();
   run_cmd->add_option("--out,-o", run.out,
-                      "Output directory (default: [sweep] output, else results/CONFIG_NAME)");
+                      "Output directory (default: [sweep] output, relative to the config's folder, "
+                      "else results/CONFIG_NAME)");
   run_cmd->add_flag("--quiet,-q", run.quiet, "No progress messages");
   run_cmd->add_option("--jobs,-j", run.jobs, "Parallel cells (default: cores / --threads)")
       ->check(CLI::Range(1, 1024));

@@ -943,7 +943,9 @@ int compare_results(const fs::path& baseline, const fs::path& current, const Com
   if (judge) {
     timing_rule = "judged per cell over seeds (Mann-Whitney p < " + fmt(o.p_value) +
                   ", slowdown > max(" + fmt(o.min_ratio) + ", " + fmt(o.cv_factor) +
-                  " CV)), after dividing by the run's overall speed factor";
+                  " CV)) and per estimator (median ratio > " + fmt(1 + o.estimator_ratio) +
+                  ", sign test p < " + fmt(o.sign_p_value) +
+                  "), after dividing by the run's overall speed factor";
     // Samples are the cells that differ only by seed (replicates of the same work).
     using Groups = std::map<std::string, std::pair<std::vector<double>, const CmpRow*>>;
     auto groups_of = [](const std::vector<const RunDir*>& runs) {

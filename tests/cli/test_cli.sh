@@ -420,6 +420,12 @@ grep -q "estimate --matrix 'mtx:../proj/data/lp_afiro.mtx'" <<<"$expl" && ok "ex
 chk=$(cd "$tmp/elsewhere" && "$bin" check 2>&1); rc=$?
 [ $rc -eq 0 ] && grep -q "checks passed" <<<"$chk" && ok "check finds configs/theory.toml from another folder" || bad "check from another folder (exit $rc)" "$(tail -3 <<<"$chk")"
 
+# The repository stands alone: no file refers to a folder beside it (the matrices once lived in
+# a sibling folder named shared).
+sibling='\.\./'"shared"
+refs=$(grep -rnE "$sibling" --exclude-dir=.git --exclude-dir=build --exclude-dir=results . 2>/dev/null | head -5)
+[ -z "$refs" ] && ok "no reference to a folder beside the repository" || bad "references to a sibling folder" "$refs"
+
 echo
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
