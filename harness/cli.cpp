@@ -448,6 +448,11 @@ int cli_main(int argc, char** argv) {
                    "IQR/median above this on either side makes a large slowdown INCONCLUSIVE")
       ->capture_default_str();
   compare_cmd
+      ->add_option("--min-time", cmp.min_time,
+                   "Cells faster than this (seconds, baseline median) get no timing verdict of "
+                   "their own, only within their estimator")
+      ->capture_default_str();
+  compare_cmd
       ->add_option("--estimator-ratio", cmp.estimator_ratio,
                    "A median slowdown over an estimator's cells above 1 + this (sign test "
                    "p < 0.01) is a regression")

@@ -975,10 +975,15 @@ int compare_results(const fs::path& baseline, const fs::path& current, const Com
     }
     // Only with enough cells is their median a machine factor rather than the cells themselves.
     global = ratios.size() >= 10 ? median(ratios) : 1.0;
+    std::size_t short_cells = 0;
     for (const auto& [key, samples] : tb) {
       const auto it = tc.find(key);
       if (it == tc.end()) continue;
       ++timed;
+      if (median(samples.first) < o.min_time) {
+        ++short_cells;
+        continue;
+      }
       std::vector<double> scaled = it->second.first;
       for (double& x : scaled) x /= global;
       Finding f = compare_times(key, samples.first, scaled, o, rerun_of(*it->second.second, cm));
@@ -1033,6 +1038,9 @@ int compare_results(const fs::path& baseline, const fs::path& current, const Com
         f.kind = "IMPROVEMENT";
       if (!f.kind.empty()) findings.push_back(std::move(f));
     }
+    if (short_cells > 0)
+      timing_rule += "; " + std::to_string(short_cells) + " cells under --min-time " +
+                     fmt(o.min_time) + " s judged only within their estimator";
     if (global > 1 + o.global_ratio)
       findings.push_back(
           {.kind = "REGRESSION",

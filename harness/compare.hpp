@@ -28,6 +28,10 @@ struct CompareOptions {
   /// sign test over the cells at p < sign_p_value, is a regression.
   double estimator_ratio = 0.20;
   double sign_p_value = 0.01;
+  /// Sweeps: cells whose baseline median time is below this many seconds get no verdict of their
+  /// own (they still count in the estimator and run rules): below ~1 ms a single preemption on a
+  /// shared VM moves a cell by 2x (measured: README, "The scheduled regression job").
+  double min_time = 1e-3;
   /// Sweeps: per-cell times are judged after dividing by the run's overall speed factor (the
   /// median over cells of the ratio of medians, with at least 10 cells), which absorbs machine
   /// drift between runs; a factor above 1 + global_ratio is itself a regression.

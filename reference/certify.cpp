@@ -121,6 +121,7 @@ Certificate certify(const DDVector& u, const DDVector& v, const AccurateVector& 
 
   Certificate c;
   c.sigma = rho;
+  c.rho_error = drho;
   c.residual = r;
   const double rho_low = static_cast<double>(rho) * (1 - 4 * unit) - drho;
   if (rho_low > g) {
@@ -138,53 +139,95 @@ Certificate certify(const DDVector& u, const DDVector& v, const AccurateVector& 
 }
 
 /// The eigenvector of the largest eigenvalue of the k x k pencil (G, S), S symmetric positive
-/// definite, by inverse iteration with a shift mu just above that eigenvalue: each step
-/// multiplies the wanted component by |lambda_j - mu| / |lambda_1 - mu| against the others.
-/// Gaussian elimination with partial pivoting in high precision; k <= kMaxRitz.
-std::vector<HP> top_eigenvector(const std::vector<HP>& gm, const std::vector<HP>& sm, int k,
-                                const HP& mu) {
+/// definite (k <= kMaxRitz), in high precision: S = L L^T (Cholesky), the eigenvectors y of the
+/// symmetric M = L^-1 G L^-T by cyclic Jacobi rotations (Golub & Van Loan, 4th ed., Alg. 8.5.3),
+/// then c = L^-T y. Jacobi resolves eigenvalues that agree to 1e-16 and more (a nearly repeated
+/// sigma1), where inverse iteration with a shift from a double Ritz value cannot tell them apart.
+std::vector<HP> top_eigenvector_impl(const std::vector<HP>& gm, const std::vector<HP>& sm, int k) {
   const auto ku = std::size_t(k);
-  std::vector<HP> x(ku, HP(0));
-  x[0] = 1;
-  for (int it = 0; it < 8; ++it) {
-    // solve (G - mu S) y = S x
-    std::vector<HP> mat(ku * ku), rhs(ku, HP(0));
-    for (std::size_t i = 0; i < ku; ++i) {
-      for (std::size_t j = 0; j < ku; ++j) {
-        mat[i + j * ku] = gm[i + j * ku] - mu * sm[i + j * ku];
-        rhs[i] += sm[i + j * ku] * x[j];
-      }
+  auto at = [ku](std::vector<HP>& x, std::size_t i, std::size_t j) -> HP& { return x[i + j * ku]; };
+  // S = L L^T
+  std::vector<HP> l(ku * ku, HP(0)), s = sm;
+  for (std::size_t j = 0; j < ku; ++j) {
+    HP d = at(s, j, j);
+    for (std::size_t p = 0; p < j; ++p) d -= at(l, j, p) * at(l, j, p);
+    if (!(d > 0)) d = std::numeric_limits<HP>::min();  // W's columns are independent in practice
+    at(l, j, j) = sqrt(d);
+    for (std::size_t i = j + 1; i < ku; ++i) {
+      HP t = at(s, i, j);
+      for (std::size_t p = 0; p < j; ++p) t -= at(l, i, p) * at(l, j, p);
+      at(l, i, j) = t / at(l, j, j);
     }
-    for (std::size_t c = 0; c < ku; ++c) {
-      std::size_t piv = c;
-      for (std::size_t i = c + 1; i < ku; ++i)
-        if (abs(mat[i + c * ku]) > abs(mat[piv + c * ku])) piv = i;
-      if (mat[piv + c * ku] == 0) continue;  // singular: the shift is an eigenvalue; keep x
-      for (std::size_t j = 0; j < ku; ++j) std::swap(mat[c + j * ku], mat[piv + j * ku]);
-      std::swap(rhs[c], rhs[piv]);
-      for (std::size_t i = c + 1; i < ku; ++i) {
-        const HP f = mat[i + c * ku] / mat[c + c * ku];
-        for (std::size_t j = c; j < ku; ++j) mat[i + j * ku] -= f * mat[c + j * ku];
-        rhs[i] -= f * rhs[c];
-      }
-    }
-    std::vector<HP> y(ku, HP(0));
-    for (std::size_t c = ku; c-- > 0;) {
-      HP t = rhs[c];
-      for (std::size_t j = c + 1; j < ku; ++j) t -= mat[c + j * ku] * y[j];
-      y[c] = mat[c + c * ku] == 0 ? HP(1) : t / mat[c + c * ku];
-    }
-    HP norm = 0;
-    for (const auto& t : y) norm += t * t;
-    norm = sqrt(norm);
-    for (std::size_t i = 0; i < ku; ++i) x[i] = y[i] / norm;
   }
-  return x;
+  // M = L^-1 G L^-T: solve L X = G, then L M^T = X^T (M symmetric).
+  std::vector<HP> x = gm, mm(ku * ku);
+  for (std::size_t c = 0; c < ku; ++c)
+    for (std::size_t i = 0; i < ku; ++i) {
+      HP t = at(x, i, c);
+      for (std::size_t p = 0; p < i; ++p) t -= at(l, i, p) * at(x, p, c);
+      at(x, i, c) = t / at(l, i, i);
+    }
+  for (std::size_t r = 0; r < ku; ++r)
+    for (std::size_t i = 0; i < ku; ++i) {
+      HP t = at(x, r, i);
+      for (std::size_t p = 0; p < i; ++p) t -= at(l, i, p) * at(mm, r, p);
+      at(mm, r, i) = t / at(l, i, i);
+    }
+  for (std::size_t i = 0; i < ku; ++i)
+    for (std::size_t j = i + 1; j < ku; ++j)
+      at(mm, i, j) = at(mm, j, i) = (at(mm, i, j) + at(mm, j, i)) / 2;
+  // Cyclic Jacobi: V accumulates the rotations; sweeps until the off-diagonal part is negligible.
+  std::vector<HP> v(ku * ku, HP(0));
+  for (std::size_t i = 0; i < ku; ++i) at(v, i, i) = 1;
+  const HP tiny = std::numeric_limits<HP>::epsilon() * std::numeric_limits<HP>::epsilon();
+  for (int sweep = 0; sweep < 60; ++sweep) {
+    HP off = 0, total = 0;
+    for (std::size_t i = 0; i < ku; ++i)
+      for (std::size_t j = 0; j < ku; ++j) {
+        total += at(mm, i, j) * at(mm, i, j);
+        if (i != j) off += at(mm, i, j) * at(mm, i, j);
+      }
+    if (off <= tiny * total) break;
+    for (std::size_t p = 0; p + 1 < ku; ++p)
+      for (std::size_t q = p + 1; q < ku; ++q) {
+        const HP apq = at(mm, p, q);
+        if (apq == 0) continue;
+        const HP tau = (at(mm, q, q) - at(mm, p, p)) / (2 * apq);
+        const HP t = (tau >= 0 ? HP(1) : HP(-1)) / (abs(tau) + sqrt(1 + tau * tau));
+        const HP c = 1 / sqrt(1 + t * t), sn = t * c;
+        for (std::size_t r = 0; r < ku; ++r) {  // M J
+          const HP mp = at(mm, r, p), mq = at(mm, r, q);
+          at(mm, r, p) = c * mp - sn * mq;
+          at(mm, r, q) = sn * mp + c * mq;
+        }
+        for (std::size_t r = 0; r < ku; ++r) {  // J^T M
+          const HP mp = at(mm, p, r), mq = at(mm, q, r);
+          at(mm, p, r) = c * mp - sn * mq;
+          at(mm, q, r) = sn * mp + c * mq;
+        }
+        for (std::size_t r = 0; r < ku; ++r) {  // V J
+          const HP vp = at(v, r, p), vq = at(v, r, q);
+          at(v, r, p) = c * vp - sn * vq;
+          at(v, r, q) = sn * vp + c * vq;
+        }
+      }
+  }
+  std::size_t top = 0;
+  for (std::size_t i = 1; i < ku; ++i)
+    if (at(mm, i, i) > at(mm, top, top)) top = i;
+  // c = L^-T y
+  std::vector<HP> out(ku);
+  for (std::size_t i = ku; i-- > 0;) {
+    HP t = at(v, i, top);
+    for (std::size_t p = i + 1; p < ku; ++p) t -= at(l, p, i) * out[p];
+    out[i] = t / at(l, i, i);
+  }
+  return out;
 }
 
 /// Stage 1 of refine_and_certify: the best unit v in span(W), as a double-double vector.
 DDVector rayleigh_ritz(const double* a, std::int64_t m, std::int64_t n,
-                       const std::vector<double>& w, int k, double theta) {
+                       const std::vector<double>& w, int k) {
   const auto mu = std::size_t(m), nu = std::size_t(n), ku = std::size_t(k);
   if (k == 1) return normalized(Plain{w}, nu);
   // Y = A W in high precision (certified products, exact inputs: W's columns are doubles)
@@ -207,9 +250,7 @@ DDVector rayleigh_ritz(const double* a, std::int64_t m, std::int64_t n,
       sm[c1 + c2 * ku] = sm[c2 + c1 * ku] = s;
     }
   }
-  // theta^2 is within rounding (~1e-16 relative) of the top eigenvalue; the shift sits 1e-10
-  // above it, so every step gains a factor gap / 1e-10 on the other eigenvectors.
-  const std::vector<HP> c = top_eigenvector(gm, sm, k, HP(theta) * theta * (1 + HP(1e-10)));
+  const std::vector<HP> c = top_eigenvector_impl(gm, sm, k);
   std::vector<HP> v(nu, HP(0));
   for (std::size_t j = 0; j < nu; ++j)
     for (std::size_t i = 0; i < ku; ++i) v[j] += c[i] * w[j + i * nu];
@@ -218,12 +259,40 @@ DDVector rayleigh_ritz(const double* a, std::int64_t m, std::int64_t n,
 
 }  // namespace
 
+std::vector<HP> top_eigenvector(const std::vector<HP>& gm, const std::vector<HP>& sm, int k) {
+  return top_eigenvector_impl(gm, sm, k);
+}
+
+double kato_temple_bound(const Certificate& c, double g) {
+  constexpr double unit = std::numeric_limits<double>::epsilon() / 2;
+  const double rho_low = static_cast<double>(c.sigma) * (1 - 4 * unit) - c.rho_error;
+  if (!(rho_low > g)) return std::numeric_limits<double>::infinity();
+  // (rho - drho - g) is rounded down and r^2 up by the (1 +- few u) factors.
+  return c.rho_error + c.residual * c.residual * (1 + 4 * unit) / ((rho_low - g) * (1 - 4 * unit)) *
+                           (1 + 4 * unit);
+}
+
+Certificate certify_vector(const double* a, const double* at, std::int64_t m, std::int64_t n,
+                           const std::vector<double>& v_hi, const std::vector<double>& v_lo,
+                           double g) {
+  const auto nu = std::size_t(n), mu = std::size_t(m);
+  std::vector<HP> x(nu);
+  for (std::size_t j = 0; j < nu; ++j) x[j] = HP(v_hi[j]) + v_lo[j];
+  const DDVector v = normalized(HPVector{x}, nu);
+  AccurateVector y, z;
+  accurate_product(a, m, n, v.hi.data(), v.lo.data(), y);  // y = A v
+  const DDVector u = normalized(y, mu);
+  accurate_product(at, n, m, u.hi.data(), u.lo.data(), z);  // z = A^T u
+  std::vector<HP> zh;
+  return certify(u, v, y, z, g, zh);
+}
+
 Certificate refine_and_certify(const double* a, const double* at, std::int64_t m, std::int64_t n,
                                const std::vector<double>& w, int k, double theta,
                                double sigma2_upper, int max_iterations) {
   const auto mu = std::size_t(m), nu = std::size_t(n);
   // Stage 1: Rayleigh-Ritz on the top double Ritz vectors.
-  const DDVector v0 = rayleigh_ritz(a, m, n, w, k, theta);
+  const DDVector v0 = rayleigh_ritz(a, m, n, w, k);
   std::vector<HP> x(nu), x_prev(nu), x_next(nu);
   for (std::size_t j = 0; j < nu; ++j) x[j] = value(v0, j);
 

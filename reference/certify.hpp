@@ -26,8 +26,9 @@ using HighPrecision = boost::multiprecision::cpp_bin_float_50;
 
 struct Certificate {
   HighPrecision sigma = 0;   ///< the Rayleigh quotient rho of the certified pair
-  double bound = 0;          ///< |sigma - sigma1| <= bound, rigorously (given g)
-  bool kato_temple = false;  ///< false: the gap was too small, bound is the residual r
+  double rho_error = 0;      ///< |rho - x^T H x / x^T x| <= rho_error: sigma1 >= rho - rho_error
+  double bound = 0;          ///< Kato-Temple with the g given (inf if rho is not above g)
+  bool kato_temple = false;  ///< rho - rho_error > g
   double residual = 0;       ///< r (an upper bound of it)
   int iterations = 0;        ///< refinement steps (two certified products each)
   std::vector<double> u_hi, u_lo, v_hi, v_lo;  ///< the certified pair, not normalized exactly
@@ -45,6 +46,21 @@ struct Certificate {
 ///     `max_iterations`.
 /// `a` is m x n column-major, `at` its transpose (n x m column-major); `theta` is the top double
 /// Ritz value; `sigma2_upper` is g.
+/// The eigenvector of the largest eigenvalue of the k x k pencil (G, S), S symmetric positive
+/// definite, in high precision (Cholesky of S, cyclic Jacobi; certify.cpp).
+std::vector<HighPrecision> top_eigenvector(const std::vector<HighPrecision>& gm,
+                                           const std::vector<HighPrecision>& sm, int k);
+
+/// Kato-Temple for a certified pair and an upper bound g of the second largest eigenvalue of
+/// H (sigma2, or 0 if min(m, n) = 1): sigma1 <= rho + bound, with bound = rho_error +
+/// r^2 / (rho - rho_error - g); +inf if rho - rho_error <= g. Rigorous when g is.
+double kato_temple_bound(const Certificate& c, double g);
+
+/// The certificate of the unit vector v (hi + lo, normalized here), u = A v / ||A v||.
+Certificate certify_vector(const double* a, const double* at, std::int64_t m, std::int64_t n,
+                           const std::vector<double>& v_hi, const std::vector<double>& v_lo,
+                           double g);
+
 Certificate refine_and_certify(const double* a, const double* at, std::int64_t m, std::int64_t n,
                                const std::vector<double>& w, int k, double theta,
                                double sigma2_upper, int max_iterations = 100);

@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "reference/certify.hpp"
+#include "reference/gram_bound.hpp"
 #include "reference/lanczos_top.hpp"
 
 namespace specbench {
@@ -123,48 +124,179 @@ Reference compute_reference(const double* a_in, std::int64_t m, std::int64_t n) 
     a = scaled.data();
   }
 
-  // ---- 1. LAPACK singular values ----
+  // ---- 1. LAPACK singular values: guides only (the certificate never rests on them) ----
   std::string driver;
   const std::vector<double> s = singular_values(a, m, n, driver);
-  constexpr double eps = std::numeric_limits<double>::epsilon();
-  // LAPACK's own a-priori bound, p(m, n) eps ||A|| with p = max(m, n) (Users' Guide Sec. 4.9)
+  constexpr double eps = std::numeric_limits<double>::epsilon(), unit = eps / 2;
+  // LAPACK's a-priori error, p(m, n) eps ||A|| with p = max(m, n) (Users' Guide Sec. 4.9): a
+  // model, used to group a cluster for the vector metrics and to steer the refinement.
   const double lapack_error = double(std::max(m, n)) * eps * s[0];
   const double sigma2 = s.size() > 1 ? s[1] : 0.0;
-  const double g = sigma2 + lapack_error;  // upper bound on sigma2 for Kato-Temple
   r.cluster_size = int(
       std::count_if(s.begin(), s.end(), [&](double x) { return x >= s[0] - 2 * lapack_error; }));
+  // The refinement damps everything below the first value clearly apart from sigma1 (Chebyshev
+  // on [0, g^2]); a cluster is kept whole, and separated inside the Rayleigh-Ritz step.
+  const double damp =
+      std::size_t(r.cluster_size) < s.size() ? s[std::size_t(r.cluster_size)] + lapack_error : 0.0;
 
-  // ---- 2. double top triplet; 3. refinement and certificate ----
+  // ---- 2. double top triplet; 3. refinement ----
   const auto start = reference_detail::lanczos_top_triplet(a, m, n, s[0]);
   std::vector<double> at(mu * nu);
   for (std::size_t j = 0; j < nu; ++j)
     for (std::size_t i = 0; i < mu; ++i) at[j + i * nu] = a[i + j * mu];
-  const auto c = reference_detail::refine_and_certify(a, at.data(), m, n, start.ritz_v,
-                                                      start.ritz_count, start.sigma, g);
+  auto c = reference_detail::refine_and_certify(a, at.data(), m, n, start.ritz_v, start.ritz_count,
+                                                start.sigma, damp);
 
-  // The certified value must be LAPACK's sigma1: a Rayleigh quotient below it by more than
+  // The refined value must be LAPACK's sigma1: a Rayleigh quotient below it by more than
   // LAPACK's error bound belongs to another singular value (a start vector orthogonal to v1).
   const double rho = static_cast<double>(c.sigma);
-  if (!(rho >= s[0] - 2 * lapack_error - c.bound))
+  if (!(rho >= s[0] - 2 * lapack_error - c.residual - c.rho_error))
     fail("refinement converged to " + to_text(c.sigma) + ", not to LAPACK's sigma1 = " +
          std::to_string(s[0]) + " (within " + std::to_string(lapack_error) + ")");
 
-  const HighPrecision sigma = ldexp(c.sigma, e);
+  // ---- 4. the certificate: proofs by Cholesky on the Gram matrix (gram_bound.hpp) ----
+  // Lower bound, always: sigma1 >= rho - rho_error (a Rayleigh quotient of H).
+  // Upper bound, best first: Kato-Temple with a PROVEN bound g of sigma2 (lambda_2(G) < g^2 by
+  // the rank-one deflation argument), else the bracket sigma1 < sqrt(T) with lambda_1(G) < T
+  // proven, else sigma1 <= ||A||_F. Each in double first, then in high precision where
+  // affordable and needed (a gap or a bracket below what double can resolve).
+  reference_detail::GramProver prover(a, m, n);
+  const double rho_low = rho * (1 - 4 * unit) - c.rho_error;
+  // The Gram-side unit vector for the deflation, and rho_d >= sigma1^2 (any rho_d >= 0 is
+  // valid; near sigma1^2 it removes the top eigenvalue).
+  const auto& side_hi = prover.right_side() ? c.v_hi : c.u_hi;
+  const auto& side_lo = prover.right_side() ? c.v_lo : c.u_lo;
+  std::vector<double> x(side_hi.size());
+  std::vector<HighPrecision> x_hp(side_hi.size());
+  {
+    HighPrecision sum = 0;
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      x_hp[i] = HighPrecision(side_hi[i]) + side_lo[i];
+      sum += x_hp[i] * x_hp[i];
+    }
+    const HighPrecision inv = 1 / sqrt(sum);
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      x_hp[i] *= inv;
+      x[i] = static_cast<double>(x_hp[i]);
+    }
+  }
+  const double rho_up = rho + c.residual + c.rho_error;
+  const double deflate = rho_up * rho_up * (1 + 1e-8);
+  double bound = std::numeric_limits<double>::infinity();
+  HighPrecision value = c.sigma;
+  std::string certificate;
+  // (a) Kato-Temple with a proven gap. Candidates for g^2 between the guide (LAPACK's sigma2)
+  // and rho_low^2, nearest the guide first (the wider the proven gap, the smaller r^2 / gap).
+  if (rho_low > 0) {
+    const double top = rho_low * rho_low * (1 - 8 * unit);
+    std::vector<double> candidates;
+    const double guide = std::min(sigma2 + lapack_error, rho_low);
+    if (s.size() == 1) candidates.push_back(0.0);  // one singular value: lambda_2(H) <= 0
+    for (double f : {1e-3, 0.1, 0.5, 0.9, 0.99, 0.999})
+      candidates.push_back(guide * guide + f * (top - guide * guide));
+    for (double f : {1e-3, 1e-5, 1e-7, 1e-9, 1e-11, 1e-13}) candidates.push_back(top * (1 - f));
+    for (double t2 : candidates) {
+      if (!(t2 >= 0) || !(t2 < top)) continue;
+      if (t2 > 0 && top - t2 <= 4 * prover.relative_margin() * top) continue;
+      const bool proven = t2 == 0 ? s.size() == 1 : prover.proves_below(t2, x.data(), deflate);
+      if (!proven) continue;
+      const double g = t2 > 0 ? std::nextafter(std::sqrt(t2), 1e300) : 0.0;
+      const double b = reference_detail::kato_temple_bound(c, g);
+      if (b < bound) {
+        bound = b;
+        certificate = "kato-temple+cholesky-gap";
+      }
+      break;
+    }
+  }
+  const double want = 1e-32 * rho;  // 32 digits: the promised 30 with a margin
+  // (b) The bracket [rho - rho_error, sqrt(T)], T proven above lambda_1(G): whatever the gap.
+  auto bracket = [&](const HighPrecision& upper, const std::string& name) {
+    const HighPrecision lower = c.sigma - c.rho_error;
+    const HighPrecision mid = (lower + upper) / 2, half = (upper - lower) / 2;
+    const double b = static_cast<double>(half) * (1 + 8 * unit) + 1e-300;
+    if (b < bound) {
+      bound = b;
+      value = mid;
+      certificate = name;
+    }
+  };
+  if (!(bound <= want)) {
+    const double margin = prover.relative_margin();
+    const double base = rho_low * rho_low;
+    for (double f = 4 * margin; f < 4; f *= 4) {
+      const double t = base * (1 + f);
+      if (!prover.proves_below(t, nullptr, 0.0)) continue;
+      bracket(sqrt(HighPrecision(t)) * (1 + HighPrecision(ldexp(1.0, -140))), "cholesky-bracket");
+      break;
+    }
+  }
+  if (!(bound <= want) && prover.high_precision_available()) {
+    // High precision. If sigma1 is nearly repeated, the refined vector may mix v1 and v2 and
+    // rho lie below sigma1 by up to the gap: Rayleigh-Ritz on a Krylov space of the Gram matrix
+    // in high precision separates v1 (its certified Rayleigh quotient then closes the bracket
+    // from below). Then the smallest provable T above rho_low^2 by a ladder and a short
+    // bisection (success is monotone in T).
+    const std::vector<HighPrecision> y = prover.krylov_top_vector(x_hp, 12);
+    std::vector<double> y_hi(y.size()), y_lo(y.size());
+    for (std::size_t i = 0; i < y.size(); ++i) {
+      y_hi[i] = static_cast<double>(y[i]);
+      y_lo[i] = static_cast<double>(y[i] - HighPrecision(y_hi[i]));
+    }
+    auto better = prover.right_side()
+                      ? reference_detail::certify_vector(a, at.data(), m, n, y_hi, y_lo, 0.0)
+                      : reference_detail::certify_vector(at.data(), a, n, m, y_hi, y_lo, 0.0);
+    if (!prover.right_side()) {
+      std::swap(better.u_hi, better.v_hi);
+      std::swap(better.u_lo, better.v_lo);
+    }
+    if (better.sigma - better.rho_error > c.sigma - c.rho_error) c = std::move(better);
+    const HighPrecision margin = prover.relative_margin_hp();
+    const HighPrecision low = c.sigma - c.rho_error;
+    const HighPrecision base = low * low;
+    HighPrecision lo = 0, hi = -1;
+    for (HighPrecision f = 4 * margin; f < 4; f *= 16) {
+      if (prover.proves_below_hp(base * (1 + f), nullptr, HighPrecision(0))) {
+        hi = f;
+        break;
+      }
+      lo = f;
+    }
+    if (hi > 0) {
+      for (int it = 0; it < 6 && hi - lo > 4 * margin; ++it) {
+        const HighPrecision mid = (lo + hi) / 2;
+        if (prover.proves_below_hp(base * (1 + mid), nullptr, HighPrecision(0)))
+          hi = mid;
+        else
+          lo = mid;
+      }
+      bracket(sqrt(base * (1 + hi)) * (1 + HighPrecision(ldexp(1.0, -140))), "hp-cholesky-bracket");
+    }
+  }
+  if (!std::isfinite(bound)) {
+    // Nothing else proven: sigma1 <= ||A||_F, always.
+    double f2 = 0;
+    for (std::size_t i = 0; i < mu * nu; ++i) f2 += a[i] * a[i];
+    const double frob = std::sqrt(f2 * (1 + 2 * double(mu * nu) * eps)) * (1 + 2 * eps);
+    bracket(HighPrecision(frob), "frobenius-bracket");
+  }
+
+  const HighPrecision sigma = ldexp(value, e);
   r.sigma1 = static_cast<double>(sigma);
   r.sigma1_lo = static_cast<double>(sigma - HighPrecision(r.sigma1));
   r.sigma1_text = to_text(sigma);
   r.sigma2 = std::ldexp(sigma2, e);
   // The bound covers the text, not only the binary value: add the text's rounding error.
   const double text_error = static_cast<double>(abs(HighPrecision(r.sigma1_text) - sigma));
-  r.bound = std::ldexp(c.bound, e) + text_error * (1 + 1e-10);
+  r.bound = std::ldexp(bound, e) + text_error * (1 + 1e-10);
   r.digits = r.bound > 0 ? std::min(40, int(std::floor(-std::log10(r.bound / r.sigma1)))) : 40;
-  r.method = driver + "+lanczos+refine+" + (c.kato_temple ? "kato-temple" : "residual");
+  r.method = driver + "+lanczos+refine+" + certificate;
   r.lanczos_steps = start.steps;
   r.refine_iterations = c.iterations;
 
   // Unit vectors rounded to double: (hi + lo) / ||hi + lo||.
-  auto unit = [](const std::vector<double>& hi, const std::vector<double>& lo,
-                 std::vector<double>& out) {
+  auto unit_vector = [](const std::vector<double>& hi, const std::vector<double>& lo,
+                        std::vector<double>& out) {
     HighPrecision sum = 0;
     for (std::size_t i = 0; i < hi.size(); ++i) {
       const HighPrecision x = HighPrecision(hi[i]) + lo[i];
@@ -174,8 +306,8 @@ Reference compute_reference(const double* a_in, std::int64_t m, std::int64_t n) 
     for (std::size_t i = 0; i < hi.size(); ++i)
       out[i] = static_cast<double>((HighPrecision(hi[i]) + lo[i]) * inv);
   };
-  unit(c.u_hi, c.u_lo, r.u1);
-  unit(c.v_hi, c.v_lo, r.v1);
+  unit_vector(c.u_hi, c.u_lo, r.u1);
+  unit_vector(c.v_hi, c.v_lo, r.v1);
 
   // ---- cluster: bases of the singular subspaces (a single vector is not unique there) ----
   if (r.cluster_size > 1) {
