@@ -40,7 +40,7 @@ namespace {
 using reference_detail::HighPrecision;
 
 [[noreturn]] void fail_argument(const std::string& what) {
-  throw std::invalid_argument("compute_reference: " + what);
+  throw std::invalid_argument("reference: " + what);
 }
 
 [[noreturn]] void fail(const std::string& what) {
@@ -67,10 +67,10 @@ std::vector<double> singular_values(const double* a, std::int64_t m, std::int64_
   return s;
 }
 
-/// 45 significant digits in scientific notation (cpp_bin_float_50 holds 50).
-std::string to_text(const HighPrecision& x) {
+/// `significant` digits in scientific notation (cpp_bin_float_50 holds 50).
+std::string to_text(const HighPrecision& x, int significant = 45) {
   std::ostringstream out;
-  out << std::scientific << std::setprecision(44) << x;
+  out << std::scientific << std::setprecision(std::clamp(significant, 1, 49) - 1) << x;
   return out.str();
 }
 
@@ -281,15 +281,37 @@ Reference compute_reference(const double* a_in, std::int64_t m, std::int64_t n) 
     bracket(HighPrecision(frob), "frobenius-bracket");
   }
 
+  // ---- back to the matrix's scale. Relative quantities are formed in the scaled domain
+  // (sigma ~ 1 there), so nothing underflows or overflows on the way. ----
   const HighPrecision sigma = ldexp(value, e);
+  if (sigma > HighPrecision(std::numeric_limits<double>::max()))
+    fail_argument("sigma1 = " + to_text(sigma, 6) +
+                  " exceeds the largest double (1.8e308): no double estimate or metric can "
+                  "represent it; scale the matrix down");
   r.sigma1 = static_cast<double>(sigma);
   r.sigma1_lo = static_cast<double>(sigma - HighPrecision(r.sigma1));
-  r.sigma1_text = to_text(sigma);
   r.sigma2 = std::ldexp(sigma2, e);
-  // The bound covers the text, not only the binary value: add the text's rounding error.
-  const double text_error = static_cast<double>(abs(HighPrecision(r.sigma1_text) - sigma));
-  r.bound = std::ldexp(bound, e) + text_error * (1 + 1e-10);
-  r.digits = r.bound > 0 ? std::min(40, int(std::floor(-std::log10(r.bound / r.sigma1)))) : 40;
+  // The text carries the certified digits and two guard digits, never more; its rounding is
+  // added to the bound (which may cost a digit, then the text is shortened once more).
+  const HighPrecision core_rel = HighPrecision(bound) / value;
+  auto digits_of = [](const HighPrecision& rel) {
+    return rel > 0 ? std::min(40, int(std::floor(-std::log10(static_cast<double>(rel))))) : 40;
+  };
+  HighPrecision total_rel = core_rel;
+  int digits = digits_of(core_rel);
+  for (int pass = 0; pass < 3; ++pass) {
+    r.sigma1_text = to_text(sigma, digits + 2);
+    const HighPrecision text_rel = abs(HighPrecision(r.sigma1_text) - sigma) / sigma;
+    total_rel = (core_rel + text_rel) * (1 + HighPrecision(1e-10));
+    const int now = digits_of(total_rel);
+    if (now >= digits) break;
+    digits = now;
+  }
+  r.digits = digits;
+  // The absolute bound as a double, rounded up; below the subnormal range it stays the smallest
+  // positive double (never 0), while `digits` keeps what the exact relative bound proves.
+  r.bound = std::nextafter(static_cast<double>(total_rel * sigma),
+                           std::numeric_limits<double>::infinity());
   r.method = driver + "+lanczos+refine+" + certificate;
   r.lanczos_steps = start.steps;
   r.refine_iterations = c.iterations;

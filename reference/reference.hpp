@@ -13,9 +13,9 @@ namespace specbench {
 struct Reference {
   double sigma1 = 0;        ///< sigma1 rounded to double
   double sigma1_lo = 0;     ///< sigma1 - sigma1 (double), so that sigma1 + sigma1_lo has ~32 digits
-  std::string sigma1_text;  ///< the high-precision value, 45 significant digits (scientific)
+  std::string sigma1_text;  ///< the certified value: digits + 2 significant digits (scientific)
   double sigma2 = 0;        ///< second largest singular value (LAPACK; 0 if min(m, n) == 1)
-  double bound = 0;         ///< certified: |sigma1_exact - sigma1_text| <= bound
+  double bound = 0;         ///< certified: |sigma1_exact - sigma1_text| <= bound (rounded up)
   int digits = 0;           ///< certified correct significant digits, floor(-log10(bound / sigma1))
   int cluster_size = 1;     ///< singular values within the LAPACK error of sigma1 (LAPACK values)
   std::vector<double> u1;   ///< unit left singular vector (m), rounded to double; e_1 for zero

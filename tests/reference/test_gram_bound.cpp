@@ -8,6 +8,8 @@
 
 #include <boost/test/unit_test.hpp>
 #include <cmath>
+#include <stdexcept>
+#include <string>
 #include <limits>
 #include <vector>
 
@@ -175,6 +177,44 @@ BOOST_AUTO_TEST_CASE(random_near_cluster_against_jacobi) {
       check_contains(r, jacobi_sigma1(a, 40, 25), 30);
     }
   }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace specbench
+
+namespace specbench {
+
+BOOST_AUTO_TEST_SUITE(extreme_scales)
+
+// Subnormal entries, sigma1 near the bottom of the double range, the 1 x 1 [1] and a matrix
+// whose sigma1 exceeds the largest double.
+BOOST_AUTO_TEST_CASE(bounds_digits_and_text_at_the_ends_of_the_range) {
+  // diag(4, 3) x 2^-1070: subnormal entries (exact), sigma1 = 2^-1068 exactly.
+  std::vector<double> sub = {0x1p-1068, 0, 0, 0x1.8p-1069};
+  const Reference s = compute_reference(sub.data(), 2, 2);
+  BOOST_TEST(s.bound > 0.0);  // never 0, even below the subnormal range
+  BOOST_TEST(s.digits >= 30, s.digits);
+  BOOST_TEST(static_cast<double>(abs(HP(s.sigma1_text) / ldexp(HP(1), -1068) - 1)) <=
+             std::pow(10.0, -s.digits));
+  // A 2 x 2 with entries ~1e-300: the bound is no longer representable relative to sigma1 at 30
+  // digits (it is rounded up to the subnormal grid) while `digits` keeps the exact relative bound.
+  std::vector<double> tiny = {3e-300, 1e-300, 2e-300, 4e-300};
+  const Reference t = compute_reference(tiny.data(), 2, 2);
+  BOOST_TEST(t.bound > 0.0);
+  BOOST_TEST(t.digits >= 30, t.digits);
+  // [1]: exactly 1, printed as 1.000..., digits + 2 significant digits.
+  const double one = 1;
+  const Reference o = compute_reference(&one, 1, 1);
+  BOOST_TEST(o.sigma1_text.rfind("1.000000000000000000000000000000", 0) == 0u, o.sigma1_text);
+  BOOST_TEST(o.digits >= 30);
+  // sigma1 = 3e308 > DBL_MAX: refused as bad input, with the reason.
+  std::vector<double> big = {1.5e308, 1.5e308, 1.5e308, 1.5e308};
+  BOOST_CHECK_EXCEPTION(compute_reference(big.data(), 2, 2), std::invalid_argument,
+                        [](const std::invalid_argument& e) {
+                          return std::string(e.what()).find("exceeds the largest double") !=
+                                 std::string::npos;
+                        });
 }
 
 BOOST_AUTO_TEST_SUITE_END()
