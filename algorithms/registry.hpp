@@ -79,6 +79,11 @@ struct EstimatorInfo {
   /// backward-stable iteration's (Paige 1976), which `specbench compare` allows for. Empty:
   /// always orthogonal (or no basis).
   std::function<bool(const ParamSet&)> loses_orthogonality;
+  /// True if the harness may run the estimator on 2^-e A (algorithms/scaled.hpp, exact) when the
+  /// matrix's entries are so large or small that Gram products would overflow or underflow, and
+  /// scale sigma back. False for an estimator that must reproduce another library operation for
+  /// operation at every scale (torch_power).
+  bool power_of_two_scaling = true;
   EstimatorFn<float> run_f32;
   EstimatorFn<double> run_f64;
 

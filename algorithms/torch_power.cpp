@@ -40,6 +40,7 @@ const EstimatorRegistrar kRegisterTorchPower{{
     .iteration_param = "iters",
     .nested = true,
     .takes_start = true,
+    .power_of_two_scaling = false,  // operation for operation torch's, at every scale
     .run_f32 = run_torch_power<float>,
     .run_f64 = run_torch_power<double>,
 }};

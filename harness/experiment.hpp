@@ -40,6 +40,7 @@ struct Problem {
   CsrMatrix<double> s64;  ///< sparse f64 operator data (storage == Sparse)
   CsrMatrix<float> s32;   ///< sparse f32 operator data (storage == Sparse, f32)
   Reference ref;
+  double max_abs = 0;          ///< max |a_ij| (chooses the estimators' power-of-two scaling)
   double ref_time_s = 0;       ///< seconds to compute the reference, or to read it from the cache
   bool ref_cache_hit = false;  ///< the reference came from the cache
 };
@@ -48,6 +49,10 @@ struct Problem {
 /// its reference.
 Problem make_problem(const MatrixSpec& spec, const DenseMatrix<double>& generated,
                      Precision precision);
+
+/// For f32 runs: every entry must be a normal float or zero once rounded (|a| <= FLT_MAX and
+/// |a| >= FLT_MIN unless 0); otherwise InvalidArgument naming the spec, the entry and its value.
+void require_float_range(const MatrixSpec& spec, const DenseMatrix<double>& a);
 
 /// The sparse-storage rule of make_problem: Matrix Market files with nnz <= m n / 3.
 bool prefers_sparse(const MatrixSpec& spec, const DenseMatrix<double>& a);

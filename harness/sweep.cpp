@@ -183,7 +183,12 @@ void add_block(const ConfigReader& cfg, const toml::table& block, const Defaults
       // directory), so a config runs the same from anywhere.
       spec = parse_matrix_spec(text, cfg.folder());
       // Open and parse matrix files now: a bad file fails before any output is written.
-      if (spec.family == "mtx" && !matrix_index.count(spec.text)) (void)make_matrix(spec);
+      if (spec.family == "mtx" && !matrix_index.count(spec.text)) {
+        const auto matrix = make_matrix(spec);
+        if (std::find(d.precisions.begin(), d.precisions.end(), Precision::F32) !=
+            d.precisions.end())
+          require_float_range(spec, matrix);
+      }
     } catch (const InvalidArgument& e) {
       cfg.fail(matrices, "matrices", e.what());
     }

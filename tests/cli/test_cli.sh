@@ -420,6 +420,27 @@ grep -q "estimate --matrix 'mtx:../proj/data/lp_afiro.mtx'" <<<"$expl" && ok "ex
 chk=$(cd "$tmp/elsewhere" && "$bin" check 2>&1); rc=$?
 [ $rc -eq 0 ] && grep -q "checks passed" <<<"$chk" && ok "check finds configs/theory.toml from another folder" || bad "check from another folder (exit $rc)" "$(tail -3 <<<"$chk")"
 
+# Extreme scales: power, both Lanczos processes and rsvd run on 2^-e A (exact) when Gram
+# products would overflow or underflow; torch_power stays torch's (its eps clamp at 1e-300).
+printf '%%%%MatrixMarket matrix array real general\n3 2\n3e300\n1e300\n2e300\n-1e300\n4e300\n1e299\n' >"$tmp/huge.mtx"
+printf '%%%%MatrixMarket matrix array real general\n3 2\n3e-300\n1e-300\n2e-300\n-1e-300\n4e-300\n1e-299\n' >"$tmp/tinyent.mtx"
+printf '%%%%MatrixMarket matrix array real general\n3 2\n3e20\n1e20\n2e20\n-1e20\n4e20\n1e19\n' >"$tmp/f32huge.mtx"
+for spec in "huge f64" "tinyent f64" "f32huge f32"; do
+  set -- $spec
+  for e in power lanczos:process=gram lanczos rsvd; do
+    j=$("$bin" estimate -m "$tmp/$1.mtx" -e "$e" -p "$2" --format json 2>&1)
+    if $py -c 'import json,sys; j=json.loads(sys.argv[1]); tol = 1e-14 if sys.argv[2]=="f64" else 1e-5; assert j["status"] != "error" and j["rel_err"] < tol, j' "$j" "$2" 2>/dev/null
+    then ok "scale: $e on $1 ($2)"; else bad "scale: $e on $1 ($2)" "$j"; fi
+  done
+done
+printf '%%%%MatrixMarket matrix array real general\n2 1\n1e39\n1\n' >"$tmp/f39.mtx"
+expect "f32: an entry that overflows float" 2 "f39.mtx': entry \(1, 1\) = 1e\+39 overflows float" -- estimate -m "$tmp/f39.mtx" -p f32
+printf '%%%%MatrixMarket matrix array real general\n2 1\n1e-300\n1\n' >"$tmp/f300.mtx"
+expect "f32: an entry that underflows float" 2 "entry \(1, 1\) = 1e-300 underflows float" -- estimate -m "$tmp/f300.mtx" -p f32
+printf '[sweep]\nprecisions = ["f32"]\n[[block]]\nmatrices = ["%s"]\n[[block.estimators]]\nname = "power"\n' "$tmp/f39.mtx" >"$tmp/f39.toml"
+expect "f32 range checked at config load" 2 "f39.toml:4: key 'matrices': .*overflows float" -- run "$tmp/f39.toml" --out "$tmp/f39out"
+[ ! -e "$tmp/f39out" ] && ok "f32 range: no output" || bad "f32 range: output written"
+
 # The repository stands alone: no file refers to a folder beside it (the matrices once lived in
 # a sibling folder named shared).
 sibling='\.\./'"shared"
