@@ -170,7 +170,7 @@ std::map<std::string, std::vector<double>> benchmark_samples(const fs::path& p) 
 
 /// One runs.csv row, typed: the columns compare reads.
 struct CmpRow {
-  std::string matrix, estimator, params, precision, seed, step, checkpoint, status, cell;
+  std::string matrix, estimator, params, precision, seed, step, checkpoint, status, cell, message;
   AccuracyRow acc;
   double ref_bound = 0, time_s = 0;
   long long iterations = 0;
@@ -259,7 +259,8 @@ RunDir load_run(const fs::path& dir, const std::string& side) {
                                            "matvecs",
                                            "time_s",
                                            "status",
-                                           "cell"};
+                                           "cell",
+                                           "message"};
   std::map<std::string, std::size_t> col;
   for (const auto& c : needed) {
     const std::size_t k = t.column(c);
@@ -307,6 +308,7 @@ RunDir load_run(const fs::path& dir, const std::string& side) {
     r.checkpoint = f[col["checkpoint"]];
     r.status = f[col["status"]];
     r.cell = f[col["cell"]];
+    r.message = f[col["message"]];
     SPECBENCH_REQUIRE(r.precision == "f32" || r.precision == "f64", side, " ", runs_path.string(),
                       ":", line, ": column 'precision': '", r.precision, "'");
     SPECBENCH_REQUIRE(!r.cell.empty(), side, " ", runs_path.string(), ":", line,
@@ -347,7 +349,8 @@ Side load_side(const fs::path& path, const std::string& side) {
   std::vector<fs::path> dirs;
   if (fs::is_directory(path))
     for (const auto& e : fs::directory_iterator(path))
-      if (fs::exists(e.path() / "runs.csv")) dirs.push_back(e.path());
+      // A symlink (results/regression/latest) names a run that is in the pool already.
+      if (!e.is_symlink() && fs::exists(e.path() / "runs.csv")) dirs.push_back(e.path());
   std::sort(dirs.begin(), dirs.end());
   SPECBENCH_REQUIRE(!dirs.empty(), side, " ", (path / "runs.csv").string(),
                     ": cannot open (and no result directories inside ", path.string(), ")");
@@ -590,6 +593,8 @@ void print(const std::vector<Finding>& findings, const std::vector<EnvLine>& env
   const bool md = o.format == "markdown";
   // What differs first: it decides how to read everything below.
   if (md && !env.empty()) {
+    out << "- baseline: " << header.value("baseline", "")
+        << "\n- current: " << header.value("current", "") << "\n\n";
     out << "| | baseline | current | |\n|---|---|---|---|\n";
     for (const auto& e : env)
       out << "| " << e.what << " | " << e.base << " | " << e.cur << " | "
@@ -738,7 +743,9 @@ AccuracyTolerance accuracy_tolerance(const AccuracyRow& a, const AccuracyRow& b,
   // phi ~ sqrt(2 c): the angle of the iterate from the top singular vectors, from its cosine
   // errors (the true angle acos(1 - c), or asin(sqrt(c)) for a cluster, is at most 1.11 sqrt(2 c)
   // for c in [0, 1]; the factor 2 below covers that).
-  const double c_max = std::max({a.u_cos_err, a.v_cos_err, b.u_cos_err, b.v_cos_err, 0.0});
+  // (fmax: a NaN column must not shrink the tolerance.)
+  const double c_max = std::fmax(
+      std::fmax(std::fmax(a.u_cos_err, a.v_cos_err), std::fmax(b.u_cos_err, b.v_cos_err)), 0.0);
   const double phi = std::sqrt(2 * std::min(c_max, 1.0));
   // sigma = ||A x|| (or u^T A v) for unit x at angle phi from v1: Weyl (eta sigma1) for the
   // perturbed matrix, plus the quotient's sensitivity to the direction. ||A x|| is Lipschitz in
@@ -758,7 +765,7 @@ AccuracyTolerance accuracy_tolerance(const AccuracyRow& a, const AccuracyRow& b,
   // Cosine errors: c = 1 - cos(psi) (or sin^2(psi) to a cluster's subspace); |dc/dpsi| <=
   // 2 sqrt(c) for both, so a change of the angle by theta moves c by <= 2 sqrt(c) theta + theta^2.
   auto cosine = [&](double x, double y) {
-    const double c = std::max({x, y, 0.0});
+    const double c = std::fmax(std::fmax(x, y), 0.0);
     return std::max(ulp_floor(x, y),
                     2 * std::sqrt(c) * theta_vectors + theta_vectors * theta_vectors);
   };
@@ -780,12 +787,29 @@ int compare_results(const fs::path& baseline, const fs::path& current, const Com
   SPECBENCH_REQUIRE(o.timing == "auto" || o.timing == "always" || o.timing == "never",
                     "--timing must be auto, always or never, got '", o.timing, "'");
   SPECBENCH_REQUIRE(std::isfinite(o.ulps) && o.ulps >= 0, "--ulps must be a finite number >= 0");
+  SPECBENCH_REQUIRE(o.p_value > 0 && o.p_value < 1, "--p-value must be in (0, 1), got ", o.p_value);
+  SPECBENCH_REQUIRE(std::isfinite(o.min_ratio) && o.min_ratio >= 0,
+                    "--min-ratio must be a finite number >= 0, got ", o.min_ratio);
+  SPECBENCH_REQUIRE(std::isfinite(o.cv_factor) && o.cv_factor >= 0,
+                    "--cv-factor must be a finite number >= 0, got ", o.cv_factor);
+  SPECBENCH_REQUIRE(std::isfinite(o.noise) && o.noise >= 0,
+                    "--noise must be a finite number >= 0, got ", o.noise);
+  SPECBENCH_REQUIRE(std::isfinite(o.estimator_ratio) && o.estimator_ratio >= 0,
+                    "--estimator-ratio must be a finite number >= 0, got ", o.estimator_ratio);
+  SPECBENCH_REQUIRE(std::isfinite(o.global_ratio) && o.global_ratio >= 0,
+                    "--global-ratio must be a finite number >= 0, got ", o.global_ratio);
+  SPECBENCH_REQUIRE(std::isfinite(o.min_time) && o.min_time >= 0,
+                    "--min-time must be a finite number >= 0, got ", o.min_time);
   if (is_json(baseline) || is_json(current)) return compare_benchmarks(baseline, current, o, out);
 
   // ---- the two sides, and whether they are comparable at all (else exit 2) ----
   const Side base = load_side(baseline, "baseline"), cur = load_side(current, "current");
   SPECBENCH_REQUIRE(cur.runs.size() == 1, "current ", current.string(),
                     " is a directory of runs: name one run directory");
+  for (const Side* side : {&base, &cur})
+    for (const RunDir& r : side->runs)
+      SPECBENCH_REQUIRE(!r.rows.empty(), (r.dir / "runs.csv").string(),
+                        ": no rows (an empty result set cannot be compared)");
   const nlohmann::json& bm = base.meta();
   const nlohmann::json& cm = cur.meta();
   SPECBENCH_REQUIRE(
@@ -806,10 +830,43 @@ int compare_results(const fs::path& baseline, const fs::path& current, const Com
   std::set<std::string> base_keys, missing_cells;
   Aggregate agg;
   std::size_t compared = 0;
+  // A cell that failed is one error row (at checkpoint 0), however many rows it was to have:
+  // such cells are matched by cell key, not row by row.
+  std::map<std::string, const CmpRow*> base_failed, cur_failed;
+  std::set<std::string> base_cells, cur_cells;
+  for (const CmpRow& r : br.rows) {
+    base_cells.insert(r.cell);
+    if (r.status == "error") base_failed.emplace(r.cell, &r);
+  }
+  for (const CmpRow& r : cr.rows) {
+    cur_cells.insert(r.cell);
+    if (r.status == "error") cur_failed.emplace(r.cell, &r);
+  }
+  std::set<std::string> failed_cells;
+  for (const auto* failed : {&base_failed, &cur_failed})
+    for (const auto& [cell, row] : *failed) {
+      if (!base_cells.count(cell) || !cur_cells.count(cell)) continue;  // MISSING / new below
+      if (!failed_cells.insert(cell).second) continue;
+      const auto bi = base_failed.find(cell), ci = cur_failed.find(cell);
+      const bool b_err = bi != base_failed.end(), c_err = ci != cur_failed.end();
+      if (b_err && c_err) continue;  // failed on both sides: nothing to compare
+      const CmpRow& r = *row;
+      Finding f{.kind = c_err ? "REGRESSION" : "IMPROVEMENT",
+                .category = "status",
+                .subject = subject_of(r),
+                .cell = cell,
+                .column = "status",
+                .detail = c_err ? "the cell now fails: " + ci->second->message
+                                : "the cell failed in the baseline (" + bi->second->message +
+                                      ") and now runs",
+                .rerun = rerun_of(r, cm)};
+      findings.push_back(std::move(f));
+    }
   // Reference intervals: one check per matrix and precision.
   std::set<std::string> refs_checked;
   for (const CmpRow& b : br.rows) {
     base_keys.insert(key_of(b));
+    if (failed_cells.count(b.cell)) continue;
     const auto it = cur_rows.find(key_of(b));
     if (it == cur_rows.end()) {
       if (missing_cells.insert(b.cell).second)
@@ -874,7 +931,7 @@ int compare_results(const fs::path& baseline, const fs::path& current, const Com
     }
     for (const Column& col : columns) {
       const bool both_nan = std::isnan(col.base) && std::isnan(col.cur);
-      if (both_nan) continue;
+      if (both_nan || (!o.exact && col.base == col.cur)) continue;  // equal infinities too
       const double change = std::abs(col.cur - col.base);
       const double tol = o.exact ? 0.0 : col.tol;
       const bool same_bits = std::memcmp(&col.base, &col.cur, sizeof(double)) == 0;
@@ -889,19 +946,24 @@ int compare_results(const fs::path& baseline, const fs::path& current, const Com
                   ? "the error did not grow, but --exact asks for the same bits"
                   : "");
     }
-    // Work counts are integers: a change of rounding order cannot change them (only a stopping
-    // test sitting on its threshold could, and then status or error columns say more).
+    // Work counts are integers that a change of rounding order cannot change, except where a
+    // stopping test decided (status converged or breakdown: Lanczos' breakdown test sits at
+    // rounding level, so the step it stops at can move between machines). There a different
+    // count is INFO, and the accuracy columns above judge the result.
+    const bool stopped = b.status == "converged" || b.status == "breakdown";
+    const char* count_kind = stopped && !o.exact ? "INFO" : "CHANGED";
     if (b.iterations != c.iterations)
-      agg.add("CHANGED", "accuracy", "iterations", b, c, double(b.iterations), double(c.iterations),
-              0, rerun, rows);
+      agg.add(count_kind, "accuracy", "iterations", b, c, double(b.iterations),
+              double(c.iterations), 0, rerun, rows,
+              stopped ? "the stopping test decided where to stop" : "");
     if (b.acc.matvecs != c.acc.matvecs)
-      agg.add("CHANGED", "accuracy", "matvecs", b, c, double(b.acc.matvecs), double(c.acc.matvecs),
-              0, rerun, rows);
+      agg.add(count_kind, "accuracy", "matvecs", b, c, double(b.acc.matvecs), double(c.acc.matvecs),
+              0, rerun, rows, stopped ? "the stopping test decided where to stop" : "");
   }
   for (auto& f : agg.findings()) findings.push_back(std::move(f));
   std::set<std::string> new_cells;
   for (const CmpRow& r : cr.rows)
-    if (!base_keys.count(key_of(r)) && new_cells.insert(r.cell).second)
+    if (!base_cells.count(r.cell) && new_cells.insert(r.cell).second)
       findings.push_back({.kind = "INFO",
                           .category = "cells",
                           .subject = subject_of(r),
@@ -911,7 +973,11 @@ int compare_results(const fs::path& baseline, const fs::path& current, const Com
   // ---- timing: judged only when both sides measured alone, on the same kind of machine ----
   std::string timing_rule;
   bool judge = true;
-  const std::string bmode = timing_mode(bm), cmode = timing_mode(cm);
+  // A pool is contended if any of its runs is.
+  std::string bmode = timing_mode(bm);
+  for (const RunDir& r : base.runs)
+    if (timing_mode(r.meta) == "contended") bmode = "contended";
+  const std::string cmode = timing_mode(cm);
   if (o.timing == "never") {
     judge = false;
     timing_rule = "not judged (--timing never)";
@@ -928,11 +994,15 @@ int compare_results(const fs::path& baseline, const fs::path& current, const Com
                         .subject = "every cell",
                         .detail = "timings " + timing_rule});
   } else if (o.timing == "auto") {
+    // Every run of a baseline pool must match the current machine.
+    std::set<std::string> names;
+    for (const RunDir& r : base.runs) {
+      for (const auto& e : environment(r.meta, cm))
+        if (e.timing_relevant && !e.same()) names.insert(e.what);
+      if (r.meta.value("threads", 1) != cm.value("threads", 1)) names.insert("--threads");
+    }
     std::string differs;
-    for (const auto& e : env)
-      if (e.timing_relevant && !e.same()) differs += (differs.empty() ? "" : ", ") + e.what;
-    if (bm.value("threads", 1) != cm.value("threads", 1))
-      differs += std::string(differs.empty() ? "" : ", ") + "--threads";
+    for (const auto& n : names) differs += (differs.empty() ? "" : ", ") + n;
     if (!differs.empty()) {
       judge = false;
       timing_rule = "not judged: the machines differ (" + differs +
@@ -1006,7 +1076,9 @@ int compare_results(const fs::path& baseline, const fs::path& current, const Com
                                                               median(samples.first));
     }
     for (const auto& [name, ratios_e] : by_estimator) {
-      if (ratios_e.size() < 6) continue;  // a sign test over < 6 cells cannot reach p < 0.02
+      // A one-sided sign test over n cells cannot go below 2^-n: n >= 7 for p < 0.01.
+      if (std::ldexp(1.0, -int(std::min<std::size_t>(ratios_e.size(), 60))) >= o.sign_p_value)
+        continue;
       const double agg = median(ratios_e);
       const auto slower = std::size_t(
           std::count_if(ratios_e.begin(), ratios_e.end(), [](double x) { return x > 1; }));

@@ -61,6 +61,26 @@ iters = 5
                   fs::copy_options::overwrite_existing);
     return root / name;
   }
+  /// A copy of the baseline with every row passed through f(k, row, table).
+  template <class F>
+  fs::path rows_variant(const std::string& name, F f) const {
+    const CsvTable t = read_csv(root / "base" / "runs.csv");
+    std::string text = csv_header();
+    for (std::size_t k = 0; k < t.rows.size(); ++k) {
+      auto row = t.rows[k];
+      f(k, row, t);
+      for (std::size_t i = 0; i < row.size(); ++i) {
+        if (i > 0) text.push_back(',');
+        text.append(csv_line_field(row[i]));
+      }
+      text.push_back('\n');
+    }
+    fs::create_directories(root / name);
+    std::ofstream(root / name / "runs.csv") << text;
+    fs::copy_file(root / "base" / "meta.json", root / name / "meta.json",
+                  fs::copy_options::overwrite_existing);
+    return root / name;
+  }
   /// A copy of the baseline with meta.json field `key` set to `value`.
   fs::path with_meta(const std::string& name, const std::string& key,
                      const nlohmann::json& value) const {
@@ -156,6 +176,41 @@ BOOST_AUTO_TEST_CASE(smaller_errors_are_improvements_and_findings_are_per_cell_a
   BOOST_TEST(f["column"] == "rel_err");
   BOOST_TEST(f["numbers"]["current"].get<double>() == 2 * f["numbers"]["baseline"].get<double>());
   BOOST_TEST(f["numbers"]["tolerance"].get<double>() > 0);
+}
+
+// A failed cell is one error row at checkpoint 0: it is matched by cell, never reported as a
+// missing cell plus a new one; ok -> error is a REGRESSION with the message, error -> ok an
+// IMPROVEMENT (exit 0); equal infinities are no change.
+BOOST_AUTO_TEST_CASE(failed_cells_and_infinities) {
+  Dirs d;
+  const auto fail = d.rows_variant("fail", [](std::size_t k, auto& row, const CsvTable& t) {
+    if (k != 2) return;
+    row[t.column("status")] = "error";
+    row[t.column("message")] = "boom";
+    row[t.column("checkpoint")] = "0";
+    for (const char* c :
+         {"sigma", "rel_err", "u_cos_err", "v_cos_err", "residual", "normalized_norm"})
+      row[t.column(c)] = "nan";
+  });
+  std::string text;
+  BOOST_TEST(compare(d.root / "base", fail, &text, {.timing = "never"}) == kCompareRegression,
+             text);
+  BOOST_TEST(text.find("the cell now fails: boom") != std::string::npos, text);
+  BOOST_TEST(text.find("\nMISSING  ") == std::string::npos, text);  // no MISSING finding
+  BOOST_TEST(compare(fail, d.root / "base", &text, {.timing = "never"}) == kComparePass, text);
+  BOOST_TEST(text.find("IMPROVEMENT") != std::string::npos, text);
+  BOOST_TEST(compare(fail, fail, &text, {.timing = "never"}) == kComparePass, text);
+  const auto inf = d.variant("inf", "normalized_norm",
+                             [](std::size_t, const std::string&) { return std::string("inf"); });
+  BOOST_TEST(compare(inf, inf, &text, {.timing = "never"}) == kComparePass, text);
+  // An empty run is an error, not a pass.
+  const auto empty = d.rows_variant("empty", [](std::size_t, auto&, const CsvTable&) {});
+  { std::ofstream(empty / "runs.csv") << csv_header(); }
+  BOOST_CHECK_THROW(compare(d.root / "base", empty), InvalidArgument);
+  BOOST_CHECK_THROW(compare(empty, d.root / "base"), InvalidArgument);
+  // Bad option values are errors.
+  BOOST_CHECK_THROW(compare(d.root / "base", d.root / "base", nullptr, {.p_value = 5}),
+                    InvalidArgument);
 }
 
 BOOST_AUTO_TEST_CASE(incomplete_runs_and_other_configs_are_errors) {
