@@ -361,7 +361,15 @@ SweepPlan load_sweep(const std::filesystem::path& config) {
     if (!block) cfg.fail(&b, "block", "expected [[block]] tables");
     add_block(cfg, *block, defaults, plan, matrix_index);
   }
-  plan.config_hash = sha256_hex(plan.config_text);
+  // The config's identity: its content as parsed, re-serialized by toml++ (comments, layout and
+  // key order do not matter), without [sweep] output (where results go changes no result).
+  {
+    toml::table canonical = root;
+    if (toml::table* sweep = canonical["sweep"].as_table()) sweep->erase("output");
+    std::ostringstream text;
+    text << canonical;
+    plan.config_hash = sha256_hex(text.str());
+  }
   // Group runs by matrix, then precision, keeping config order within (stable).
   std::stable_sort(plan.runs.begin(), plan.runs.end(), [](const RunSpec& a, const RunSpec& b) {
     return std::tie(a.matrix, a.precision) < std::tie(b.matrix, b.precision) ||
