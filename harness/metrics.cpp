@@ -60,6 +60,14 @@ Metrics compute_metrics(const DenseMatrix<double>& a, const Reference& ref, doub
     } else {
       out.u_cos_err = cos_err(u, ref.u1);
       out.v_cos_err = cos_err(v, ref.v1);
+      // Never below the reference's own uncertainty: its vectors are within the angle
+      // vector_radius of the exact ones, so cosine errors below ~radius^2 / 2 are not resolved
+      // and are reported as that floor (exact vectors score it, ~1e-32 or less).
+      if (ref.vector_radius < 0.1) {
+        const double floor = ref.vector_radius * ref.vector_radius / 2;
+        out.u_cos_err = std::max(out.u_cos_err, floor);
+        out.v_cos_err = std::max(out.v_cos_err, floor);
+      }
     }
   }
   // r1 = A v - s u;  r2 = A^T u - s v

@@ -219,6 +219,7 @@ nlohmann::json reference_to_json(const Problem& p) {
           {"bound", r.bound},
           {"digits", r.digits},
           {"gap_ratio", r.sigma1 > 0 ? r.sigma2 / r.sigma1 : 0.0},
+          {"vector_radius", r.vector_radius},
           {"cluster_size", r.cluster_size},
           {"method", r.method},
           {"lanczos_steps", r.lanczos_steps},

@@ -22,6 +22,7 @@ nlohmann::json to_json(const Reference& r) {
           {"bound", r.bound},
           {"digits", r.digits},
           {"cluster_size", r.cluster_size},
+          {"vector_radius", r.vector_radius},
           {"u1", r.u1},
           {"v1", r.v1},
           {"method", r.method},
@@ -40,6 +41,7 @@ Reference from_json(const nlohmann::json& j) {
   j.at("bound").get_to(r.bound);
   j.at("digits").get_to(r.digits);
   j.at("cluster_size").get_to(r.cluster_size);
+  j.at("vector_radius").get_to(r.vector_radius);
   j.at("u1").get_to(r.u1);
   j.at("v1").get_to(r.v1);
   j.at("method").get_to(r.method);

@@ -183,6 +183,7 @@ Reference compute_reference(const double* a_in, std::int64_t m, std::int64_t n) 
   const double rho_up = rho + c.residual + c.rho_error;
   const double deflate = rho_up * rho_up * (1 + 1e-8);
   double bound = std::numeric_limits<double>::infinity();
+  double proven_gap = 0;  // s - g > 0 with g >= sigma2 proven (Kato-Temple certificates only)
   HighPrecision value = c.sigma;
   std::string certificate;
   // (a) Kato-Temple with a proven gap. Candidates for g^2 between the guide (LAPACK's sigma2)
@@ -205,6 +206,7 @@ Reference compute_reference(const double* a_in, std::int64_t m, std::int64_t n) 
       if (b < bound) {
         bound = b;
         certificate = "kato-temple+cholesky-gap";
+        proven_gap = rho_low - g;
       }
       break;
     }
@@ -313,6 +315,11 @@ Reference compute_reference(const double* a_in, std::int64_t m, std::int64_t n) 
   r.bound = std::nextafter(static_cast<double>(total_rel * sigma),
                            std::numeric_limits<double>::infinity());
   r.method = driver + "+lanczos+refine+" + certificate;
+  // Davis-Kahan (sin theta) on H for x = [u; v] / sqrt(2), ||H x - s x|| <= r: the angle to the
+  // exact [u1; v1] / sqrt(2) is at most r / gap, so u and v each within 2 r / gap; plus the
+  // rounding of the stored unit vectors to double (a few u). Only with a proven gap.
+  if (certificate.starts_with("kato-temple") && proven_gap > 0)
+    r.vector_radius = std::min(1.0, 2 * c.residual / proven_gap * (1 + 1e-10) + 8 * unit);
   r.lanczos_steps = start.steps;
   r.refine_iterations = c.iterations;
 

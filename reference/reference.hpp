@@ -18,8 +18,12 @@ struct Reference {
   double bound = 0;         ///< certified: |sigma1_exact - sigma1_text| <= bound (rounded up)
   int digits = 0;           ///< certified correct significant digits, floor(-log10(bound / sigma1))
   int cluster_size = 1;     ///< singular values within the LAPACK error of sigma1 (LAPACK values)
-  std::vector<double> u1;   ///< unit left singular vector (m), rounded to double; e_1 for zero
-  std::vector<double> v1;   ///< unit right singular vector (n), rounded to double; e_1 for zero
+  /// Certified: u1 and v1 (as stored, rounded to double) are within this angle (sine) of exact
+  /// top singular vectors, by Davis-Kahan on H = [0 A; A^T 0] with the proven gap (Kato-Temple
+  /// certificates); 1 when no gap is proven (the vectors are then not determined by a proof).
+  double vector_radius = 1;
+  std::vector<double> u1;  ///< unit left singular vector (m), rounded to double; e_1 for zero
+  std::vector<double> v1;  ///< unit right singular vector (n), rounded to double; e_1 for zero
   std::string
       method;  ///< how it was computed and certified, e.g. "lapack-dgesdd+refine+kato-temple"
   /// For a cluster (cluster_size = c > 1): orthonormal bases of the left and right singular
@@ -37,6 +41,6 @@ Reference compute_reference(const double* a, std::int64_t m, std::int64_t n);
 
 /// Identifies the algorithm: results computed by another version are never reused (the
 /// reference cache keys on it).
-inline constexpr const char* kReferenceVersion = "specbench-reference-3";
+inline constexpr const char* kReferenceVersion = "specbench-reference-4";
 
 }  // namespace specbench
