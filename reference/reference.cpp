@@ -252,7 +252,53 @@ Reference compute_reference(const double* a_in, std::int64_t m, std::int64_t n) 
       std::swap(better.u_hi, better.v_hi);
       std::swap(better.u_lo, better.v_lo);
     }
-    if (better.sigma - better.rho_error > c.sigma - c.rho_error) c = std::move(better);
+    std::vector<HighPrecision> x_gap = x_hp;
+    if (better.sigma - better.rho_error > c.sigma - c.rho_error) {
+      c = std::move(better);
+      x_gap = y;
+    }
+    // A gap in high precision (Kato-Temple, and with it a certified vector radius): t2 =
+    // low^2 (1 - 10^-j) is proven above lambda_2 for every j from some j0 on (t2 close enough to
+    // sigma1^2) up to the margin's limit; binary search over j for the widest provable gap.
+    {
+      const HighPrecision low_rho = c.sigma - c.rho_error;
+      const HighPrecision top = low_rho * low_rho;
+      const HighPrecision margin_hp = prover.relative_margin_hp();
+      int j_lo = 1, j_hi = 1;
+      while (j_hi < 48 && pow(HighPrecision(10), -(j_hi + 1)) > 8 * margin_hp) ++j_hi;
+      const HighPrecision deflate_hp = (c.sigma + c.residual + c.rho_error) *
+                                       (c.sigma + c.residual + c.rho_error) *
+                                       (1 + HighPrecision(1e-8));
+      auto proves = [&](int j) {
+        return prover.proves_below_hp(top * (1 - pow(HighPrecision(10), -j)), &x_gap, deflate_hp);
+      };
+      if (j_hi > j_lo && proves(j_hi)) {
+        // invariant: proves(j_hi); j_lo is the smallest j not yet known to fail
+        int fail = j_lo;
+        if (!proves(fail)) {
+          int ok = j_hi;
+          while (ok - fail > 1) {
+            const int mid = (ok + fail) / 2;
+            if (proves(mid))
+              ok = mid;
+            else
+              fail = mid;
+          }
+          j_hi = ok;
+        } else {
+          j_hi = fail;
+        }
+        const HighPrecision t2 = top * (1 - pow(HighPrecision(10), -j_hi));
+        const double g = static_cast<double>(sqrt(t2)) * (1 + 4 * unit);
+        const double b = reference_detail::kato_temple_bound(c, g);
+        if (b < bound) {
+          bound = b;
+          value = c.sigma;
+          certificate = "kato-temple+hp-cholesky-gap";
+          proven_gap = static_cast<double>(low_rho) - g;
+        }
+      }
+    }
     const HighPrecision margin = prover.relative_margin_hp();
     const HighPrecision low = c.sigma - c.rho_error;
     const HighPrecision base = low * low;
@@ -318,7 +364,7 @@ Reference compute_reference(const double* a_in, std::int64_t m, std::int64_t n) 
   // Davis-Kahan (sin theta) on H for x = [u; v] / sqrt(2), ||H x - s x|| <= r: the angle to the
   // exact [u1; v1] / sqrt(2) is at most r / gap, so u and v each within 2 r / gap; plus the
   // rounding of the stored unit vectors to double (a few u). Only with a proven gap.
-  if (certificate.starts_with("kato-temple") && proven_gap > 0)
+  if (proven_gap > 0)
     r.vector_radius = std::min(1.0, 2 * c.residual / proven_gap * (1 + 1e-10) + 8 * unit);
   r.lanczos_steps = start.steps;
   r.refine_iterations = c.iterations;

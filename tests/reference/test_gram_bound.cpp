@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "harness/matrices.hpp"
+#include "harness/metrics.hpp"
 #include "reference/certify.hpp"
 #include "reference/gram_bound.hpp"
 #include "reference/reference.hpp"
@@ -133,7 +134,22 @@ BOOST_AUTO_TEST_CASE(nearly_repeated_diagonals) {
           BOOST_TEST(std::abs(r.u1[3]) == 1.0);
           BOOST_TEST(std::abs(r.v1[1]) <= 1e-30);
         }
-        if (ulps == 80) BOOST_TEST(r.cluster_size == 1);
+        if (ulps == 80) {
+          BOOST_TEST(r.cluster_size == 1);
+          // A proven gap of 80 ulps: the vectors' certified radius is tiny, and exact vectors
+          // score the floor radius^2 / 2 (never below the reference's own uncertainty).
+          BOOST_TEST(r.vector_radius > 0.0);
+          BOOST_TEST(r.vector_radius < 1e-14);
+          DenseMatrix<double> dm(m, n);
+          for (std::int64_t j = 0; j < n; ++j)
+            for (std::int64_t i = 0; i < m; ++i) dm(i, j) = a[std::size_t(i + j * m)];
+          std::vector<double> eu(std::size_t(m), 0.0), ev(std::size_t(n), 0.0);
+          eu[3] = ev[3] = 1;
+          const Metrics mt = compute_metrics<double>(dm, r, scale, eu, ev);
+          BOOST_TEST(mt.u_cos_err == r.vector_radius * r.vector_radius / 2);
+          BOOST_TEST(mt.v_cos_err < 1e-28);
+        }
+        if (ulps == 0) BOOST_TEST(r.vector_radius == 1.0);  // no gap: not determined
       }
     }
 }
