@@ -288,14 +288,20 @@ Reference compute_reference(const double* a_in, std::int64_t m, std::int64_t n) 
         } else {
           j_hi = fail;
         }
+        // Kato-Temple in high precision (the gap may be far below double's resolution):
+        // sigma1 <= rho + rho_error + r^2 / (rho - rho_error - g), g = sqrt(t2) rounded up.
         const HighPrecision t2 = top * (1 - pow(HighPrecision(10), -j_hi));
-        const double g = static_cast<double>(sqrt(t2)) * (1 + 4 * unit);
-        const double b = reference_detail::kato_temple_bound(c, g);
-        if (b < bound) {
-          bound = b;
-          value = c.sigma;
-          certificate = "kato-temple+hp-cholesky-gap";
-          proven_gap = static_cast<double>(low_rho) - g;
+        const HighPrecision g = sqrt(t2) * (1 + HighPrecision(ldexp(1.0, -140)));
+        const HighPrecision gap = low_rho - g;
+        if (gap > 0) {
+          const HighPrecision r2 = HighPrecision(c.residual) * c.residual;
+          const double b = static_cast<double>(c.rho_error + r2 / gap) * (1 + 8 * unit);
+          if (b < bound) {
+            bound = b;
+            value = c.sigma;
+            certificate = "kato-temple+hp-cholesky-gap";
+          }
+          proven_gap = static_cast<double>(gap) * (1 - 8 * unit);
         }
       }
     }
