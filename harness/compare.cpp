@@ -786,20 +786,16 @@ int compare_results(const fs::path& baseline, const fs::path& current, const Com
                     "--format must be text, markdown or json, got '", o.format, "'");
   SPECBENCH_REQUIRE(o.timing == "auto" || o.timing == "always" || o.timing == "never",
                     "--timing must be auto, always or never, got '", o.timing, "'");
-  SPECBENCH_REQUIRE(std::isfinite(o.ulps) && o.ulps >= 0, "--ulps must be a finite number >= 0");
   SPECBENCH_REQUIRE(o.p_value > 0 && o.p_value < 1, "--p-value must be in (0, 1), got ", o.p_value);
-  SPECBENCH_REQUIRE(std::isfinite(o.min_ratio) && o.min_ratio >= 0,
-                    "--min-ratio must be a finite number >= 0, got ", o.min_ratio);
-  SPECBENCH_REQUIRE(std::isfinite(o.cv_factor) && o.cv_factor >= 0,
-                    "--cv-factor must be a finite number >= 0, got ", o.cv_factor);
-  SPECBENCH_REQUIRE(std::isfinite(o.noise) && o.noise >= 0,
-                    "--noise must be a finite number >= 0, got ", o.noise);
-  SPECBENCH_REQUIRE(std::isfinite(o.estimator_ratio) && o.estimator_ratio >= 0,
-                    "--estimator-ratio must be a finite number >= 0, got ", o.estimator_ratio);
-  SPECBENCH_REQUIRE(std::isfinite(o.global_ratio) && o.global_ratio >= 0,
-                    "--global-ratio must be a finite number >= 0, got ", o.global_ratio);
-  SPECBENCH_REQUIRE(std::isfinite(o.min_time) && o.min_time >= 0,
-                    "--min-time must be a finite number >= 0, got ", o.min_time);
+  for (const auto& [name, value] : {std::pair{"--ulps", o.ulps},
+                                    {"--min-ratio", o.min_ratio},
+                                    {"--cv-factor", o.cv_factor},
+                                    {"--noise", o.noise},
+                                    {"--estimator-ratio", o.estimator_ratio},
+                                    {"--global-ratio", o.global_ratio},
+                                    {"--min-time", o.min_time}})
+    SPECBENCH_REQUIRE(std::isfinite(value) && value >= 0, name,
+                      " must be a finite number >= 0, got ", value);
   if (is_json(baseline) || is_json(current)) return compare_benchmarks(baseline, current, o, out);
 
   // ---- the two sides, and whether they are comparable at all (else exit 2) ----

@@ -43,23 +43,9 @@ iters = 5
   /// A copy of the baseline with column `col` of row k replaced by f(k, old value).
   template <class F>
   fs::path variant(const std::string& name, const std::string& col, F f) const {
-    const CsvTable t = read_csv(root / "base" / "runs.csv");
-    const std::size_t c = t.column(col);
-    std::string text = csv_header();
-    for (std::size_t k = 0; k < t.rows.size(); ++k) {
-      auto row = t.rows[k];
-      row[c] = f(k, row[c]);
-      for (std::size_t i = 0; i < row.size(); ++i) {
-        if (i > 0) text.push_back(',');
-        text.append(csv_line_field(row[i]));
-      }
-      text.push_back('\n');
-    }
-    fs::create_directories(root / name);
-    std::ofstream(root / name / "runs.csv") << text;
-    fs::copy_file(root / "base" / "meta.json", root / name / "meta.json",
-                  fs::copy_options::overwrite_existing);
-    return root / name;
+    return rows_variant(name, [&](std::size_t k, auto& row, const CsvTable& t) {
+      row[t.column(col)] = f(k, row[t.column(col)]);
+    });
   }
   /// A copy of the baseline with every row passed through f(k, row, table).
   template <class F>

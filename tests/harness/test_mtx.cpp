@@ -1,5 +1,6 @@
 // Tests of the Matrix Market reader and writer (harness/mtx.cpp): every supported format, the
-// error messages (path, line, key word), the exact round trip and the SuiteSparse files of data/matrices.
+// error messages (path, line, key word), the exact round trip and the SuiteSparse files of
+// data/matrices.
 
 #include <unistd.h>
 

@@ -74,7 +74,7 @@ BOOST_AUTO_TEST_CASE(second_call_is_a_hit_with_identical_digits) {
 BOOST_AUTO_TEST_CASE(key_is_the_contents_not_the_shape_alone) {
   auto a = matrix();
   const std::string k1 = reference_cache_key(a.data(), 4, 3);
-  BOOST_TEST(k1.size() == 64u);  // SHA-256
+  BOOST_TEST(k1.size() == 64u);                           // SHA-256
   BOOST_TEST(reference_cache_key(a.data(), 3, 4) != k1);  // same bytes, other shape
   a[5] = std::nextafter(a[5], 10.0);                      // one ulp in one entry
   BOOST_TEST(reference_cache_key(a.data(), 4, 3) != k1);
