@@ -12,9 +12,11 @@
 /// +-sigma_i and zeros): for x = [u; v], rho = x^T H x / x^T x = 2 u^T A v / (|u|^2 + |v|^2) and
 /// r = ||H x - rho x|| / ||x||. Then rho <= sigma1 (Rayleigh) and, if an upper bound g of sigma2
 /// satisfies g < rho, sigma1 <= rho + r^2 / (rho - g) (Kato 1949, Temple 1928; Parlett, The
-/// Symmetric Eigenvalue Problem, Thm. 10.7.1). Otherwise some eigenvalue lies within r of rho
-/// (Parlett Thm. 4.5.1) and the certificate falls back to |rho - sigma1| <= r. Every rounding
-/// error of computing rho and r is bounded and added, so the interval is rigorous given g.
+/// Symmetric Eigenvalue Problem, Thm. 10.7.1). g must be PROVEN (reference/gram_bound.hpp does
+/// it); without one, only rho <= sigma1 holds: "some eigenvalue within r of rho" (Parlett Thm.
+/// 4.5.1) need not be sigma1, so it is never used as a certificate. Every rounding error of
+/// computing rho and r is bounded and added, so the interval is rigorous given g. Inside the
+/// refinement, the (unproven) guide g only ranks candidate pairs.
 
 #include <boost/multiprecision/cpp_bin_float.hpp>
 #include <cstdint>
