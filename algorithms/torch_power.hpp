@@ -56,10 +56,23 @@ struct TorchPowerOptions {
 
 namespace torch_detail {
 
+/// ||x|| as torch.linalg.vector_norm computes it on the CPU: sqrt of the plain sum of squares
+/// in the working precision, NOT the scaled (overflow-safe) BLAS nrm2. At extreme scales this
+/// is what torch does: squares of entries ~1e160 (float64; ~1e20 in float32) overflow, so the
+/// norm is inf and normalize() returns zeros (sigma 0); squares of ~1e-160 underflow, so the
+/// norm is 0 and the eps clamp leaves x / eps. Checked against PyTorch 1.13 at 1e300, 1e160 and
+/// 1e-300 (README, "torch_power against PyTorch").
+template <class T>
+T torch_norm(std::span<const T> x) {
+  T sum = 0;
+  for (const T v : x) sum += v * v;
+  return std::sqrt(sum);
+}
+
 /// y = x / max(||x||, eps), elementwise division as torch.nn.functional.normalize.
 template <class T>
 void normalize(std::span<const T> x, std::span<T> y, T eps) {
-  const T denom = std::max(blas::nrm2(x), eps);
+  const T denom = std::max(torch_norm(x), eps);
   for (std::size_t i = 0; i < x.size(); ++i) y[i] = x[i] / denom;
 }
 

@@ -3,6 +3,7 @@
 
 #include <boost/test/unit_test.hpp>
 #include <cmath>
+#include <type_traits>
 #include <vector>
 
 #include "algorithms/registry.hpp"
@@ -74,6 +75,32 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(eps_clamps_the_norm, P, DenseTypes) {
   BOOST_TEST(zr.sigma == T(0));
   BOOST_TEST(all_finite(zr));
   BOOST_TEST(norm2<T>(zr.u) == 0.0);
+}
+
+// At extreme scales torch_power does what PyTorch does (checked against PyTorch 1.13): its norm is
+// the plain sqrt(sum x^2), so squares that overflow give an inf norm and zero vectors (sigma 0),
+// squares that underflow give a zero norm, the eps clamp, and sigma 0 again. (The other
+// estimators are run on an exactly scaled operator at such scales; torch_power never is.)
+BOOST_AUTO_TEST_CASE_TEMPLATE(extreme_scales_as_torch, P, DenseTypes) {
+  using T = typename P::Scalar;
+  const double big = std::is_same_v<T, float> ? 1e20 : 1e160;
+  const double small = std::is_same_v<T, float> ? 1e-25 : 1e-300;
+  for (double scale : {big, small}) {
+    DenseMatrix<double> w64(5, 4);
+    for (Index j = 0; j < 4; ++j)
+      for (Index i = 0; i < 5; ++i) w64(i, j) = scale * double(1 + i + 2 * j);
+    const auto w = w64.convert<T>(P::kLayout);
+    const DenseOperator<T> op(w);
+    Rng rng(2);
+    const auto r = torch_power(op, {.iters = 3}, rng, {});
+    BOOST_TEST(r.sigma == T(0), "scale " << scale << ": sigma " << r.sigma);
+    BOOST_TEST(all_finite(r));
+  }
+  // The plain norm: sqrt(3^2 + 4^2) = 5, and inf where the squares overflow.
+  const std::vector<T> x = {T(3), T(4)};
+  BOOST_TEST(torch_detail::torch_norm<T>(x) == T(5));
+  const std::vector<T> h = {T(big), T(big)};
+  BOOST_TEST(std::isinf(torch_detail::torch_norm<T>(h)));
 }
 
 BOOST_AUTO_TEST_CASE_TEMPLATE(known_answers, P, DenseTypes) {
