@@ -28,6 +28,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "reference/certify.hpp"
@@ -72,6 +73,19 @@ std::string to_text(const HighPrecision& x, int significant = 45) {
   std::ostringstream out;
   out << std::scientific << std::setprecision(std::clamp(significant, 1, 49) - 1) << x;
   return out.str();
+}
+
+/// (hi + lo) / ||hi + lo|| in high precision.
+std::vector<HighPrecision> unit_hp(const std::vector<double>& hi, const std::vector<double>& lo) {
+  std::vector<HighPrecision> x(hi.size());
+  HighPrecision sum = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    x[i] = HighPrecision(hi[i]) + lo[i];
+    sum += x[i] * x[i];
+  }
+  const HighPrecision inv = 1 / sqrt(sum);
+  for (auto& v : x) v *= inv;
+  return x;
 }
 
 }  // namespace
@@ -166,20 +180,9 @@ Reference compute_reference(const double* a_in, std::int64_t m, std::int64_t n) 
   // valid; near sigma1^2 it removes the top eigenvalue).
   const auto& side_hi = prover.right_side() ? c.v_hi : c.u_hi;
   const auto& side_lo = prover.right_side() ? c.v_lo : c.u_lo;
-  std::vector<double> x(side_hi.size());
-  std::vector<HighPrecision> x_hp(side_hi.size());
-  {
-    HighPrecision sum = 0;
-    for (std::size_t i = 0; i < x.size(); ++i) {
-      x_hp[i] = HighPrecision(side_hi[i]) + side_lo[i];
-      sum += x_hp[i] * x_hp[i];
-    }
-    const HighPrecision inv = 1 / sqrt(sum);
-    for (std::size_t i = 0; i < x.size(); ++i) {
-      x_hp[i] *= inv;
-      x[i] = static_cast<double>(x_hp[i]);
-    }
-  }
+  std::vector<HighPrecision> x_hp = unit_hp(side_hi, side_lo);
+  std::vector<double> x(x_hp.size());
+  for (std::size_t i = 0; i < x.size(); ++i) x[i] = static_cast<double>(x_hp[i]);
   const double rho_up = rho + c.residual + c.rho_error;
   const double deflate = rho_up * rho_up * (1 + 1e-8);
   double bound = std::numeric_limits<double>::infinity();
@@ -376,19 +379,10 @@ Reference compute_reference(const double* a_in, std::int64_t m, std::int64_t n) 
   r.refine_iterations = c.iterations;
 
   // Unit vectors rounded to double: (hi + lo) / ||hi + lo||.
-  auto unit_vector = [](const std::vector<double>& hi, const std::vector<double>& lo,
-                        std::vector<double>& out) {
-    HighPrecision sum = 0;
-    for (std::size_t i = 0; i < hi.size(); ++i) {
-      const HighPrecision x = HighPrecision(hi[i]) + lo[i];
-      sum += x * x;
-    }
-    const HighPrecision inv = 1 / sqrt(sum);
-    for (std::size_t i = 0; i < hi.size(); ++i)
-      out[i] = static_cast<double>((HighPrecision(hi[i]) + lo[i]) * inv);
-  };
-  unit_vector(c.u_hi, c.u_lo, r.u1);
-  unit_vector(c.v_hi, c.v_lo, r.v1);
+  for (auto [hi, lo, out] : {std::tuple{&c.u_hi, &c.u_lo, &r.u1}, {&c.v_hi, &c.v_lo, &r.v1}}) {
+    const std::vector<HighPrecision> unit_vec = unit_hp(*hi, *lo);
+    for (std::size_t i = 0; i < unit_vec.size(); ++i) (*out)[i] = static_cast<double>(unit_vec[i]);
+  }
 
   // ---- cluster: bases of the singular subspaces (a single vector is not unique there) ----
   if (r.cluster_size > 1) {
