@@ -288,8 +288,8 @@ Certificate certify_vector(const double* a, const double* at, std::int64_t m, st
 }
 
 Certificate refine_and_certify(const double* a, const double* at, std::int64_t m, std::int64_t n,
-                               const std::vector<double>& w, int k, double theta,
-                               double sigma2_upper, int max_iterations) {
+                               const std::vector<double>& w, int k, double theta, double damp,
+                               double sigma2_guide, int max_iterations) {
   const auto mu = std::size_t(m), nu = std::size_t(n);
   // Stage 1: Rayleigh-Ritz on the top double Ritz vectors.
   const DDVector v0 = rayleigh_ritz(a, m, n, w, k);
@@ -297,13 +297,14 @@ Certificate refine_and_certify(const double* a, const double* at, std::int64_t m
   for (std::size_t j = 0; j < nu; ++j) x[j] = value(v0, j);
 
   // Stage 2: Chebyshev iteration on B = A^T A (Saad, Numerical Methods for Large Eigenvalue
-  // Problems, 2nd ed., Alg. 7.1), damping the interval [0, g^2] that holds every eigenvalue but
-  // lambda_1 = sigma_1^2: error components fall like 1 / T_t(1 + 2 (lambda_1 - g^2) / g^2), the
-  // optimal polynomial rate, instead of power iteration's (sigma_2 / sigma_1)^(2 t). The
-  // three-term recurrence is normalized so that the lambda_1 component stays about 1. Without a
-  // gap (g >= theta: a cluster), plain power steps.
-  const double g2 = sigma2_upper * sigma2_upper;
-  const bool chebyshev = sigma2_upper > 0 && sigma2_upper < theta * (1 - 1e-12);
+  // Problems, 2nd ed., Alg. 7.1), damping the interval [0, d^2], d = damp: error components
+  // there fall like 1 / T_t(1 + 2 (lambda_1 - d^2) / d^2), the optimal polynomial rate, instead
+  // of power iteration's (sigma_j / sigma_1)^(2 t). Components above d^2 (along directions
+  // stage 1 already removed to second order) are not amplified relative to v1 either: T_t grows
+  // monotonically outside the interval. The three-term recurrence is normalized so that the
+  // lambda_1 component stays about 1. Without a gap (d >= theta: a cluster), plain power steps.
+  const double g2 = damp * damp;
+  const bool chebyshev = damp > 0 && damp < theta * (1 - 1e-12);
   const HP c = HP(g2) / 2, e = HP(g2) / 2;
   const HP sigma_first = chebyshev ? e / (HP(theta) * theta - c) : HP(0);
   HP sigma_t = sigma_first;
@@ -326,7 +327,7 @@ Certificate refine_and_certify(const double* a, const double* at, std::int64_t m
       zh.resize(nu);
       for (std::size_t j = 0; j < nu; ++j) zh[j] = value(z, j);
     } else {
-      Certificate cert = certify(u, v, y, z, sigma2_upper, zh);
+      Certificate cert = certify(u, v, y, z, sigma2_guide, zh);
       cert.iterations = t;
       const double r = cert.residual;
       const double rho = static_cast<double>(cert.sigma);

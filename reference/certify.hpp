@@ -47,7 +47,9 @@ struct Certificate {
 ///     time), the bound is below 1e-32 sigma1, or
 ///     `max_iterations`.
 /// `a` is m x n column-major, `at` its transpose (n x m column-major); `theta` is the top double
-/// Ritz value; `sigma2_upper` is g.
+/// Ritz value; `damp` the top of the interval [0, damp^2] the Chebyshev stage damps (the largest
+/// singular value whose direction W does not hold: stage 1 removed the others); `sigma2_guide`
+/// the g of the stopping rule's Kato-Temple estimate (unproven; the certificate is made later).
 /// The eigenvector of the largest eigenvalue of the k x k pencil (G, S), S symmetric positive
 /// definite, in high precision (Cholesky of S, cyclic Jacobi; certify.cpp).
 std::vector<HighPrecision> top_eigenvector(const std::vector<HighPrecision>& gm,
@@ -64,7 +66,7 @@ Certificate certify_vector(const double* a, const double* at, std::int64_t m, st
                            double g);
 
 Certificate refine_and_certify(const double* a, const double* at, std::int64_t m, std::int64_t n,
-                               const std::vector<double>& w, int k, double theta,
-                               double sigma2_upper, int max_iterations = 100);
+                               const std::vector<double>& w, int k, double theta, double damp,
+                               double sigma2_guide, int max_iterations = 100);
 
 }  // namespace specbench::reference_detail

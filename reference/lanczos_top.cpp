@@ -29,7 +29,7 @@ void reorthogonalize(const double* q, std::int64_t rows, std::int64_t k, double*
 }
 
 /// SVD of the k x k upper bidiagonal (alpha, beta): the singular values (decreasing), the left
-/// singular vector p of the largest and all right singular vectors, Q^T row by row in qt
+/// singular vectors P (k x k column-major) and all right singular vectors, Q^T row by row in qt
 /// (dbdsqr, starting from identities).
 std::vector<double> svd_of_bidiagonal(const std::vector<double>& alpha,
                                       const std::vector<double>& beta, std::int64_t k,
@@ -45,7 +45,7 @@ std::vector<double> svd_of_bidiagonal(const std::vector<double>& alpha,
   if (info != 0)
     throw std::runtime_error("compute_reference: LAPACK dbdsqr failed with info = " +
                              std::to_string(info));
-  p.assign(left.begin(), left.begin() + k);
+  p = std::move(left);
   qt = std::move(right_t);
   d.resize(ku);
   return d;
@@ -53,18 +53,26 @@ std::vector<double> svd_of_bidiagonal(const std::vector<double>& alpha,
 
 }  // namespace
 
-DoubleTriplet lanczos_top_triplet(const double* a, std::int64_t m, std::int64_t n, double sigma1) {
+DoubleTriplet lanczos_top_triplet(const double* a, std::int64_t m, std::int64_t n) {
   constexpr double eps = std::numeric_limits<double>::epsilon();
-  // Breakdown: a new Lanczos vector at rounding level, max(m, n) eps ||A|| (the error of a
-  // computed product, Higham Sec. 3.5), is an exact zero in exact arithmetic.
-  const double tiny = double(std::max(m, n)) * eps * sigma1;
+  // Breakdown: a new Lanczos vector at rounding level is an exact zero in exact arithmetic. The
+  // rounding of a computed product A x, ||x|| = 1, is at most gamma_N || |A| |x| || <= gamma_N
+  // ||A||_F (Higham Sec. 3.5, N = max(m, n)), so N eps ||A||_F bounds it.
+  double frob2 = 0;  // ||A||_F^2 by columns (A is scaled: no overflow)
+  for (std::int64_t j = 0; j < n; ++j) {
+    const double c = cblas_dnrm2(int(m), a + j * m, 1);
+    frob2 += c * c;
+  }
+  const double tiny = double(std::max(m, n)) * eps * std::sqrt(frob2);
   const std::int64_t kmax = std::min(m, n);
   // Stop when the recurrence's residual estimate is 1e-4 of rounding level. The computed vectors
   // cannot be more accurate than rounding, but that rounding noise is spread over all singular
   // directions, where the refinement's power steps remove it quickly (certify.hpp); what they
   // cannot remove quickly are components along sigma_2, sigma_3, ... close to sigma_1, and
   // those are what Lanczos converges: converging them far below rounding is cheap here.
-  constexpr double kConverged = 1e-4;
+  // The second Ritz pair to 1e-8 theta_1: theta_2 is then within ~1e-16 / gap of a singular
+  // value (Ritz values converge quadratically, Parlett Thm. 11.7.1), the reported sigma2.
+  constexpr double kConverged = 1e-4, kConverged2 = 1e-8;
   std::vector<double> ub, vb, alpha, beta, h, p, qt, theta;
   ub.reserve(std::size_t(m) * std::size_t(std::min<std::int64_t>(kmax, 256)));
 
@@ -77,7 +85,8 @@ DoubleTriplet lanczos_top_triplet(const double* a, std::int64_t m, std::int64_t 
   cblas_dscal(int(n), 1.0 / cblas_dnrm2(int(n), vb.data(), 1), vb.data(), 1);
 
   DoubleTriplet out;
-  std::int64_t next_check = 1;
+  std::int64_t next_check = 1, top_converged_at = 0;
+  double theta2_before = -1;
   for (std::int64_t j = 1; j <= kmax; ++j) {
     const std::int64_t c = j - 1;
     double* vj = vb.data() + c * n;
@@ -115,11 +124,23 @@ DoubleTriplet lanczos_top_triplet(const double* a, std::int64_t m, std::int64_t 
     // each check is an SVD of B_j with vectors.
     if (breakdown || j == kmax || j >= next_check) {
       theta = svd_of_bidiagonal(alpha, beta, j, p, qt);
+      const auto ju = std::size_t(j);
       out.sigma = theta[0];
-      out.residual = std::abs(beta.back() * p[std::size_t(c)]);
+      out.residual = std::abs(beta.back() * p[ju - 1]);
+      out.residual2 = j > 1 ? std::abs(beta.back() * p[(ju - 1) + ju]) : 0.0;
       out.steps = int(j);
       next_check = std::max(j + 1, std::int64_t(double(j) * 1.2));
-      if (breakdown || j == kmax || out.residual <= kConverged * eps * sigma1) break;
+      if (breakdown || j == kmax) break;
+      if (out.residual <= kConverged * eps * theta[0]) {
+        if (top_converged_at == 0) top_converged_at = j;
+        // theta_2 converged, or stagnant (a cluster below sigma1: its value is still right to
+        // ~ residual2^2 / gap), or twice the steps the top pair took.
+        const bool second = out.residual2 <= kConverged2 * theta[0] ||
+                            std::abs(theta[1] - theta2_before) <= 4 * eps * theta[0] ||
+                            j >= 2 * top_converged_at;
+        if (second) break;
+      }
+      theta2_before = j > 1 ? theta[1] : -1;
     }
   }
   const std::int64_t k = out.steps;
@@ -130,6 +151,7 @@ DoubleTriplet lanczos_top_triplet(const double* a, std::int64_t m, std::int64_t 
   out.ritz_v.assign(std::size_t(n) * std::size_t(out.ritz_count), 0.0);
   cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, int(n), out.ritz_count, int(k), 1.0,
               vb.data(), int(n), qt.data(), int(k), 0.0, out.ritz_v.data(), int(n));
+  out.ritz_values = std::move(theta);
   return out;
 }
 

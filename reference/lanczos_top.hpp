@@ -20,14 +20,21 @@ struct DoubleTriplet {
   /// (its error there is ~ eps sigma1 / (sigma1 - sigma_j), Davis & Kahan).
   std::vector<double> ritz_v;
   int ritz_count = 0;
+  /// All Ritz values theta_1 >= ... >= theta_steps (singular values of the bidiagonal B_k =
+  /// U_k^T A V_k, so theta_j <= sigma_j by interlacing, up to rounding): guides, never proofs.
+  std::vector<double> ritz_values;
+  /// ||A^T u - theta_2 v|| for the second Ritz pair (0 if steps < 2): some singular value of A
+  /// lies within it of theta_2.
+  double residual2 = 0;
 };
 
 inline constexpr double kRitzFraction = 0.8;
 inline constexpr int kMaxRitz = 12;
 
-/// Runs until the Ritz residual estimate falls to 1e-4 eps sigma1, the recurrence
-/// breaks down (invariant subspace) or min(m, n) steps. `sigma1` is LAPACK's value, used only to
-/// scale the thresholds. The start vector is Gaussian from a fixed seed: deterministic.
-DoubleTriplet lanczos_top_triplet(const double* a, std::int64_t m, std::int64_t n, double sigma1);
+/// Runs until the residual estimate of the top Ritz pair falls to 1e-4 eps theta_1 and that of
+/// the second to 1e-8 theta_1 (sigma2 is reported from it), the recurrence breaks down
+/// (invariant subspace) or min(m, n) steps. Thresholds scale with the largest Ritz value so
+/// far. The start vector is Gaussian from a fixed seed: deterministic.
+DoubleTriplet lanczos_top_triplet(const double* a, std::int64_t m, std::int64_t n);
 
 }  // namespace specbench::reference_detail

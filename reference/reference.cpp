@@ -2,14 +2,18 @@
 /// The certified reference: sigma1 to 30+ digits with a rigorous bound, sigma2, u1 and v1.
 ///
 /// Pipeline (each step documented where it is implemented):
-///  1. LAPACK singular values only, LAPACKE_dgesdd with JOBZ = 'N' (dgesvd if it reports
-///     non-convergence): sigma1 and sigma2 to p(m, n) eps sigma1 (LAPACK Users' Guide, Sec. 4.9),
-///     at the cost of the bidiagonalization that any SVD pays. dgesvdx, which would compute just
-///     the top two triplets, was tried and rejected: with the OpenBLAS LAPACK it failed
-///     (INFO = 11) or corrupted the heap on an exactly rank-one 6 x 5 matrix.
-///  2. The top triplet in double by Lanczos bidiagonalization (lanczos_top.hpp).
-///  3. High-precision refinement and a Kato-Temple certificate (certify.hpp), with certified
-///     products (accurate.hpp) and cpp_bin_float_50 vector arithmetic.
+///  1. The top triplet in double by Lanczos bidiagonalization (lanczos_top.hpp), with the Ritz
+///     values as guides (sigma2 and the refinement's damping interval).
+///  2. High-precision refinement (certify.hpp), with certified products (accurate.hpp) and
+///     cpp_bin_float_50 vector arithmetic.
+///  3. The certificate by Cholesky factorizations of the shifted Gram matrix (gram_bound.hpp):
+///     one dsyrk and usually one dpotrf, BLAS-3, less than half the cost of LAPACK's singular
+///     values. Only where no gap is proven (sigma1 repeated or nearly so) LAPACK's singular
+///     values are computed too, dgesdd with JOBZ = 'N' (dgesvd if it reports non-convergence),
+///     as guides for sigma2 and for the cluster of the vector metrics (to p(m, n) eps sigma1,
+///     LAPACK Users' Guide Sec. 4.9). dgesvdx, which would compute just the top two triplets,
+///     was tried and rejected: with the OpenBLAS LAPACK it failed (INFO = 11) or corrupted the
+///     heap on an exactly rank-one 6 x 5 matrix.
 /// A matrix whose entries are far from 1 in magnitude is scaled by an exact power of two first.
 ///
 /// No I/O, timing or printing here; bad input throws std::invalid_argument, a failure of the
@@ -23,6 +27,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <iomanip>
 #include <limits>
 #include <sstream>
@@ -68,6 +74,30 @@ std::vector<double> singular_values(const double* a, std::int64_t m, std::int64_
   return s;
 }
 
+/// out = x * 2^k for `count` entries, exactly as std::ldexp rounds (one correctly rounded
+/// multiplication by a power of two; two exact ones when 2^k itself is not a double, which
+/// happens only for scaling up, k > 1023, where nothing rounds).
+void scale_exactly(const double* x, std::size_t count, int k, double* out) {
+  if (k <= 1023) {
+    const double f = std::ldexp(1.0, k);  // k >= -1023 here: 2^k is a double (maybe subnormal)
+    for (std::size_t i = 0; i < count; ++i) out[i] = x[i] * f;
+  } else {
+    const double f1 = std::ldexp(1.0, k / 2), f2 = std::ldexp(1.0, k - k / 2);
+    for (std::size_t i = 0; i < count; ++i) out[i] = (x[i] * f1) * f2;
+  }
+}
+
+/// at = A^T (n x m column-major) for the m x n column-major A, in cache-sized tiles.
+void transpose(const double* a, std::int64_t m, std::int64_t n, double* at) {
+  constexpr std::int64_t kTile = 32;
+  for (std::int64_t j0 = 0; j0 < n; j0 += kTile)
+    for (std::int64_t i0 = 0; i0 < m; i0 += kTile) {
+      const std::int64_t j1 = std::min(n, j0 + kTile), i1 = std::min(m, i0 + kTile);
+      for (std::int64_t i = i0; i < i1; ++i)
+        for (std::int64_t j = j0; j < j1; ++j) at[j + i * n] = a[i + j * m];
+    }
+}
+
 /// `significant` digits in scientific notation (cpp_bin_float_50 holds 50).
 std::string to_text(const HighPrecision& x, int significant = 45) {
   std::ostringstream out;
@@ -102,22 +132,29 @@ Reference compute_reference(const double* a_in, std::int64_t m, std::int64_t n) 
     fail_argument("dimensions " + std::to_string(m) + " x " + std::to_string(n) +
                   " exceed the LAPACK index range");
   if (a_in == nullptr) fail_argument("matrix data is null");
-  double amax = 0;
-  for (std::int64_t j = 0; j < n; ++j) {
-    for (std::int64_t i = 0; i < m; ++i) {
-      const double x = a_in[i + j * m];
-      if (!std::isfinite(x))
-        fail_argument("matrix has a NaN or Inf entry at (" + std::to_string(i + 1) + ", " +
-                      std::to_string(j + 1) + ")");
-      amax = std::max(amax, std::abs(x));
-    }
+  // One pass, vectorizable: for finite doubles the bit patterns of |x| order like the values,
+  // and any NaN or Inf has a larger pattern than every finite value.
+  const auto mu0 = std::size_t(m), nu0 = std::size_t(n), entries = mu0 * nu0;
+  constexpr std::uint64_t kAbs = 0x7fffffffffffffffULL, kInf = 0x7ff0000000000000ULL;
+  std::uint64_t amax_bits = 0;
+  for (std::size_t i = 0; i < entries; ++i) {
+    std::uint64_t b;
+    std::memcpy(&b, a_in + i, sizeof b);
+    amax_bits = std::max(amax_bits, b & kAbs);
   }
+  if (amax_bits >= kInf) {
+    for (std::size_t i = 0; i < entries; ++i)
+      if (!std::isfinite(a_in[i]))
+        fail_argument("matrix has a NaN or Inf entry at (" + std::to_string(i % mu0 + 1) + ", " +
+                      std::to_string(i / mu0 + 1) + ")");
+  }
+  double amax;
+  std::memcpy(&amax, &amax_bits, sizeof amax);
 
-  const auto mu = std::size_t(m), nu = std::size_t(n);
   Reference r;
-  r.u1.assign(mu, 0.0);
-  r.v1.assign(nu, 0.0);
   if (amax == 0) {  // every vector is singular; e_1, e_1 and an exact 0 (no LAPACK call)
+    r.u1.assign(mu0, 0.0);
+    r.v1.assign(nu0, 0.0);
     r.method = "exact-zero";
     r.sigma1_text = to_text(HighPrecision(0));
     r.digits = 40;
@@ -128,47 +165,48 @@ Reference compute_reference(const double* a_in, std::int64_t m, std::int64_t n) 
 
   // ---- scale by 2^-e (exact) so that the largest entry is in [1, 2): no overflow in sums of
   // products, and no underflow in the error-free transformations unless entries span 300
-  // orders of magnitude. Singular values and bounds scale back exactly. ----
+  // orders of magnitude. Singular values and bounds scale back exactly. The refinement needs
+  // A^T as well: formed in the same pass. A wide matrix is handled as its transpose (tall:
+  // Lanczos then spans the whole small side, and high-precision work stays on it), and the
+  // singular vectors are swapped back at the end. ----
   const int e = std::ilogb(amax);
-  std::vector<double> scaled;
+  std::vector<double> scaled, transposed;
   const double* a = a_in;
   if (e != 0) {
-    scaled.assign(a_in, a_in + mu * nu);
-    for (auto& x : scaled) x = std::ldexp(x, -e);
+    scaled.resize(entries);
+    scale_exactly(a_in, entries, -e, scaled.data());
     a = scaled.data();
   }
+  transposed.resize(entries);
+  transpose(a, m, n, transposed.data());
+  const double* at_ptr = transposed.data();
+  const bool flip = m < n;
+  if (flip) {
+    std::swap(m, n);
+    std::swap(a, at_ptr);
+  }
+  const auto mu = std::size_t(m), nu = std::size_t(n);
+  r.u1.assign(mu, 0.0);
+  r.v1.assign(nu, 0.0);
 
-  // ---- 1. LAPACK singular values: guides only (the certificate never rests on them) ----
-  std::string driver;
-  const std::vector<double> s = singular_values(a, m, n, driver);
+  // ---- 1. Lanczos in double: the top triplet, the Ritz vectors of the values near sigma1 and
+  // all Ritz values (guides only: the certificate never rests on them) ----
   constexpr double eps = std::numeric_limits<double>::epsilon(), unit = eps / 2;
-  // LAPACK's a-priori error, p(m, n) eps ||A|| with p = max(m, n) (Users' Guide Sec. 4.9): a
-  // model, used to group a cluster for the vector metrics and to steer the refinement.
-  const double lapack_error = double(std::max(m, n)) * eps * s[0];
-  const double sigma2 = s.size() > 1 ? s[1] : 0.0;
-  r.cluster_size = int(
-      std::count_if(s.begin(), s.end(), [&](double x) { return x >= s[0] - 2 * lapack_error; }));
-  // The refinement damps everything below the first value clearly apart from sigma1 (Chebyshev
-  // on [0, g^2]); a cluster is kept whole, and separated inside the Rayleigh-Ritz step.
-  const double damp =
-      std::size_t(r.cluster_size) < s.size() ? s[std::size_t(r.cluster_size)] + lapack_error : 0.0;
+  const auto start = reference_detail::lanczos_top_triplet(a, m, n);
+  const std::vector<double>& theta = start.ritz_values;
+  const auto in_w = std::size_t(start.ritz_count);
+  // The refinement removes the components along the Ritz vectors it is given (W) in its first
+  // stage, and damps everything below the largest Ritz value W does not hold (Chebyshev on
+  // [0, d^2]) in the second.
+  const double damp = in_w < theta.size() ? theta[in_w] : 0.0;
+  double sigma2 = theta.size() > 1 ? theta[1] : 0.0;
 
-  // ---- 2. double top triplet; 3. refinement ----
-  const auto start = reference_detail::lanczos_top_triplet(a, m, n, s[0]);
-  std::vector<double> at(mu * nu);
-  for (std::size_t j = 0; j < nu; ++j)
-    for (std::size_t i = 0; i < mu; ++i) at[j + i * nu] = a[i + j * mu];
-  auto c = reference_detail::refine_and_certify(a, at.data(), m, n, start.ritz_v, start.ritz_count,
-                                                start.sigma, damp);
-
-  // The refined value must be LAPACK's sigma1: a Rayleigh quotient below it by more than
-  // LAPACK's error bound belongs to another singular value (a start vector orthogonal to v1).
+  // ---- 2. refinement ----
+  auto c = reference_detail::refine_and_certify(a, at_ptr, m, n, start.ritz_v, start.ritz_count,
+                                                start.sigma, damp, sigma2);
   const double rho = static_cast<double>(c.sigma);
-  if (!(rho >= s[0] - 2 * lapack_error - c.residual - c.rho_error))
-    fail("refinement converged to " + to_text(c.sigma) + ", not to LAPACK's sigma1 = " +
-         std::to_string(s[0]) + " (within " + std::to_string(lapack_error) + ")");
 
-  // ---- 4. the certificate: proofs by Cholesky on the Gram matrix (gram_bound.hpp) ----
+  // ---- 3. the certificate: proofs by Cholesky on the Gram matrix (gram_bound.hpp) ----
   // Lower bound, always: sigma1 >= rho - rho_error (a Rayleigh quotient of H).
   // Upper bound, best first: Kato-Temple with a PROVEN bound g of sigma2 (lambda_2(G) < g^2 by
   // the rank-one deflation argument), else the bracket sigma1 < sqrt(T) with lambda_1(G) < T
@@ -187,22 +225,24 @@ Reference compute_reference(const double* a_in, std::int64_t m, std::int64_t n) 
   const double deflate = rho_up * rho_up * (1 + 1e-8);
   double bound = std::numeric_limits<double>::infinity();
   double proven_gap = 0;  // s - g > 0 with g >= sigma2 proven (Kato-Temple certificates only)
+  double proven_g = 0;
   HighPrecision value = c.sigma;
   std::string certificate;
-  // (a) Kato-Temple with a proven gap. Candidates for g^2 between the guide (LAPACK's sigma2)
-  // and rho_low^2, nearest the guide first (the wider the proven gap, the smaller r^2 / gap).
+  // (a) Kato-Temple with a proven gap. Candidates for g^2 between the guide (Lanczos' theta_2)
+  // and rho_low^2, nearest the guide first (the wider the proven gap, the smaller r^2 / gap);
+  // each failure costs one Cholesky.
   if (rho_low > 0) {
     const double top = rho_low * rho_low * (1 - 8 * unit);
     std::vector<double> candidates;
-    const double guide = std::min(sigma2 + lapack_error, rho_low);
-    if (s.size() == 1) candidates.push_back(0.0);  // one singular value: lambda_2(H) <= 0
+    const double guide = std::min(sigma2, rho_low);
+    if (std::min(m, n) == 1) candidates.push_back(0.0);  // one singular value: lambda_2(H) <= 0
     for (double f : {1e-3, 0.1, 0.5, 0.9, 0.99, 0.999})
       candidates.push_back(guide * guide + f * (top - guide * guide));
     for (double f : {1e-3, 1e-5, 1e-7, 1e-9, 1e-11, 1e-13}) candidates.push_back(top * (1 - f));
     for (double t2 : candidates) {
       if (!(t2 >= 0) || !(t2 < top)) continue;
       if (t2 > 0 && top - t2 <= 4 * prover.relative_margin() * top) continue;
-      const bool proven = t2 == 0 ? s.size() == 1 : prover.proves_below(t2, x.data(), deflate);
+      const bool proven = t2 == 0 || prover.proves_below(t2, x.data(), deflate);
       if (!proven) continue;
       const double g = t2 > 0 ? std::nextafter(std::sqrt(t2), 1e300) : 0.0;
       const double b = reference_detail::kato_temple_bound(c, g);
@@ -210,9 +250,33 @@ Reference compute_reference(const double* a_in, std::int64_t m, std::int64_t n) 
         bound = b;
         certificate = "kato-temple+cholesky-gap";
         proven_gap = rho_low - g;
+        proven_g = g;
       }
       break;
     }
+  }
+  // With a proven gap, sigma1 is simple (nothing else lies above g) and theta_2 (<= sigma2 by
+  // interlacing) is the sigma2 reported. Without one, LAPACK's singular values (dgesdd, all of
+  // them: the cost of a full bidiagonalization) give sigma2 and the cluster for the vector
+  // metrics, and check that the refinement found sigma1.
+  std::string driver;
+  if (proven_gap > 0) {
+    r.cluster_size = 1;
+    sigma2 = std::min(sigma2, proven_g);
+  } else {
+    const std::vector<double> s = singular_values(a, m, n, driver);
+    // LAPACK's a-priori error, p(m, n) eps ||A|| with p = max(m, n) (Users' Guide Sec. 4.9):
+    // a model, used to group a cluster for the vector metrics only.
+    const double lapack_error = double(std::max(m, n)) * eps * s[0];
+    sigma2 = s.size() > 1 ? s[1] : 0.0;
+    r.cluster_size = int(
+        std::count_if(s.begin(), s.end(), [&](double v) { return v >= s[0] - 2 * lapack_error; }));
+    // The refined value must be LAPACK's sigma1: a Rayleigh quotient below it by more than
+    // LAPACK's error bound belongs to another singular value (a start vector orthogonal to v1).
+    if (!(rho >= s[0] - 2 * lapack_error - c.residual - c.rho_error))
+      fail("refinement converged to " + to_text(c.sigma) + ", not to LAPACK's sigma1 = " +
+           std::to_string(s[0]) + " (within " + std::to_string(lapack_error) + ")");
+    driver += "+";
   }
   const double want = 1e-32 * rho;  // 32 digits: the promised 30 with a margin
   // (b) The bracket [rho - rho_error, sqrt(T)], T proven above lambda_1(G): whatever the gap.
@@ -249,8 +313,8 @@ Reference compute_reference(const double* a_in, std::int64_t m, std::int64_t n) 
       y_lo[i] = static_cast<double>(y[i] - HighPrecision(y_hi[i]));
     }
     auto better = prover.right_side()
-                      ? reference_detail::certify_vector(a, at.data(), m, n, y_hi, y_lo, 0.0)
-                      : reference_detail::certify_vector(at.data(), a, n, m, y_hi, y_lo, 0.0);
+                      ? reference_detail::certify_vector(a, at_ptr, m, n, y_hi, y_lo, 0.0)
+                      : reference_detail::certify_vector(at_ptr, a, n, m, y_hi, y_lo, 0.0);
     if (!prover.right_side()) {
       std::swap(better.u_hi, better.v_hi);
       std::swap(better.u_lo, better.v_lo);
@@ -305,6 +369,10 @@ Reference compute_reference(const double* a_in, std::int64_t m, std::int64_t n) 
             certificate = "kato-temple+hp-cholesky-gap";
           }
           proven_gap = static_cast<double>(gap) * (1 - 8 * unit);
+          // A proven gap: sigma1 is simple, whatever LAPACK's values suggested, and sigma2
+          // lies below g.
+          r.cluster_size = 1;
+          sigma2 = std::min(sigma2, static_cast<double>(g * (1 + HighPrecision(ldexp(1.0, -140)))));
         }
       }
     }
@@ -369,7 +437,7 @@ Reference compute_reference(const double* a_in, std::int64_t m, std::int64_t n) 
   // positive double (never 0), while `digits` keeps what the exact relative bound proves.
   r.bound = std::nextafter(static_cast<double>(total_rel * sigma),
                            std::numeric_limits<double>::infinity());
-  r.method = driver + "+lanczos+refine+" + certificate;
+  r.method = driver + "lanczos+refine+" + certificate;
   // Davis-Kahan (sin theta) on H for x = [u; v] / sqrt(2), ||H x - s x|| <= r: the angle to the
   // exact [u1; v1] / sqrt(2) is at most r / gap, so u and v each within 2 r / gap; plus the
   // rounding of the stored unit vectors to double (a few u). Only with a proven gap.
@@ -396,6 +464,12 @@ Reference compute_reference(const double* a_in, std::int64_t m, std::int64_t n) 
     r.v_cluster.resize(nu * cu);
     for (std::size_t c = 0; c < cu; ++c)
       for (std::size_t j = 0; j < nu; ++j) r.v_cluster[j + c * nu] = vt[c + j * k];
+  }
+
+  if (flip) {  // back to the wide matrix: its left vectors are the transpose's right ones
+    std::swap(r.u1, r.v1);
+    std::swap(r.u_cluster, r.v_cluster);
+    std::swap(m, n);
   }
 
   // ---- sign convention ----
