@@ -269,6 +269,59 @@ BOOST_AUTO_TEST_CASE(random_matrices_are_certified_and_agree_with_lapack) {
   }
 }
 
+// A proven gap needs no SVD: the certificate is Lanczos, the refinement and Cholesky proofs only
+// (`method` names every step), sigma1 is then simple (cluster_size 1, proven) and sigma2 is
+// Lanczos' second Ritz value, within LAPACK's own error of LAPACK's. Without a gap (a Hadamard
+// matrix: every singular value equal) LAPACK's values are computed and named.
+BOOST_AUTO_TEST_CASE(a_proven_gap_needs_no_lapack_svd) {
+  const std::pair<std::int64_t, std::int64_t> shapes[] = {{300, 200}, {12, 900}, {900, 12}};
+  std::uint64_t seed = 31;
+  for (const auto& [m, n] : shapes) {
+    BOOST_TEST_CONTEXT(m << " x " << n) {
+      const auto a = gaussian(m, n, seed++);
+      const Reference r = compute_reference(a.data(), m, n);
+      BOOST_TEST(r.method == "lanczos+refine+kato-temple+cholesky-gap");
+      BOOST_TEST(r.cluster_size == 1);
+      BOOST_TEST(r.vector_radius < 1e-12);
+      const auto s = gesvd_values(a, m, n);
+      BOOST_TEST(std::abs(r.sigma1 - s[0]) <= guide_bound(m, n, s[0]) + r.bound);
+      BOOST_TEST(std::abs(r.sigma2 - s[1]) <= guide_bound(m, n, s[0]));
+      BOOST_TEST(r.digits >= 30);
+      check_triplet(a, m, n, r);
+      check_sign(r);
+    }
+  }
+  const std::int64_t n = 16;
+  std::vector<double> h(std::size_t(n * n));
+  for (std::int64_t i = 0; i < n; ++i)
+    for (std::int64_t j = 0; j < n; ++j)
+      h[std::size_t(i + j * n)] = __builtin_popcountll(std::uint64_t(i & j)) % 2 ? -1.0 : 1.0;
+  const Reference r = compute_reference(h.data(), n, n);
+  BOOST_TEST(r.method.rfind("lapack-dgesdd+lanczos+refine+", 0) == 0, r.method);
+  // LAPACK's sigma2: 4 = sqrt(16) to within its error
+  BOOST_TEST(std::abs(r.sigma2 - 4.0) <= guide_bound(n, n, 4.0), r.sigma2);
+  BOOST_TEST(r.cluster_size == int(n));
+}
+
+// A wide matrix is handled as its transpose and its vectors swapped back: for the rank-one
+// x y^T with m < n, u1 = x / ||x|| and v1 = y / ||y|| (sign: y's largest entry is positive).
+BOOST_AUTO_TEST_CASE(wide_rank_one_vectors_come_back_unswapped) {
+  const std::vector<double> x = {1, -2, 3, 2}, y = {2, -1, 5, 3, 1, -4, 2, 1, 1};
+  const std::int64_t m = 4, n = 9;
+  std::vector<double> a(static_cast<std::size_t>(m * n));
+  for (std::int64_t j = 0; j < n; ++j)
+    for (std::int64_t i = 0; i < m; ++i) a[std::size_t(i + j * m)] = x[i] * y[j];
+  const Reference r = compute_reference(a.data(), m, n);
+  check_certified(r, sqrt(HP(18 * 62)), 30);
+  BOOST_REQUIRE_EQUAL(r.u1.size(), std::size_t(m));
+  BOOST_REQUIRE_EQUAL(r.v1.size(), std::size_t(n));
+  for (std::int64_t j = 0; j < n; ++j)
+    BOOST_TEST(std::abs(r.v1[j] - y[j] / std::sqrt(62.0)) <= 4 * kEps);
+  for (std::int64_t i = 0; i < m; ++i)
+    BOOST_TEST(std::abs(r.u1[i] - x[i] / std::sqrt(18.0)) <= 4 * kEps);
+  check_triplet(a, m, n, r);
+}
+
 BOOST_AUTO_TEST_CASE(sign_convention_is_deterministic_under_negation) {
   // -A has the same v1 (the convention fixes its sign) and the negated u1, and the same digits.
   const std::int64_t m = 30, n = 20;
