@@ -3,12 +3,14 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <fstream>
 #include <iomanip>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <thread>
 #include <vector>
 
 #include "algorithms/error.hpp"
@@ -26,7 +28,15 @@ class Database {
     if (sqlite3_open(path_.c_str(), &db_) != SQLITE_OK)
       throw InvalidArgument(path_ + ": cannot open the database: " + sqlite3_errmsg(db_));
     sqlite3_busy_timeout(db_, 60000);  // concurrent writers wait (up to a minute) for the lock
-    exec("PRAGMA journal_mode=WAL");
+    // Switching a new database to WAL takes an exclusive lock and reports SQLITE_BUSY at once,
+    // without the busy handler, when another connection holds one: retry for up to a minute.
+    for (int attempt = 0;; ++attempt) {
+      const int rc = sqlite3_exec(db_, "PRAGMA journal_mode=WAL", nullptr, nullptr, nullptr);
+      if (rc == SQLITE_OK) break;
+      if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) || attempt >= 600)
+        throw InvalidArgument(path_ + ": cannot set the journal mode: " + sqlite3_errmsg(db_));
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
     exec("PRAGMA foreign_keys=ON");
   }
   ~Database() { sqlite3_close(db_); }
@@ -55,7 +65,21 @@ class Database {
   }
   sqlite3* get() { return db_; }
 
+  /// Creates the tables if needed, in one write transaction (concurrent first writers would
+  /// otherwise each insert a schema row).
   void ensure_schema() {
+    exec("BEGIN IMMEDIATE");
+    try {
+      create_schema();
+    } catch (...) {
+      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+      throw;
+    }
+    exec("COMMIT");
+  }
+
+ private:
+  void create_schema() {
     exec("CREATE TABLE IF NOT EXISTS schema(version INTEGER NOT NULL)");
     exec(
         "CREATE TABLE IF NOT EXISTS runs(id INTEGER PRIMARY KEY, recorded_utc TEXT, name TEXT, "
@@ -76,7 +100,6 @@ class Database {
                             ", this specbench reads version " + std::to_string(kSchemaVersion));
   }
 
- private:
   std::string path_;
   sqlite3* db_ = nullptr;
 };

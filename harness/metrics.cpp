@@ -54,20 +54,21 @@ Metrics compute_metrics(const DenseMatrix<double>& a, const Reference& ref, doub
   // two are within a factor 2 (Sterbenz), so the subtraction of sigma1_lo is the only rounding.
   out.rel_err = std::abs((sigma_hat - sigma1) - ref.sigma1_lo) / scale;
   if (sigma1 > 0) {
+    // Never below the reference's own uncertainty: its vectors (or, for a cluster, the spans of
+    // its bases) are within the angle vector_radius (a sine) of the exact ones, so errors below
+    // the radius' own scale are not resolved and are reported as that floor: radius^2 / 2 for
+    // the cosine error (1 - cos ~ sin^2 / 2), radius^2 for the subspace sin^2. Exact vectors
+    // score the floor (~1e-31 or less when the gap is proven); where nothing is proven
+    // (radius 1) every vector scores 0.5 (or 1): not determined.
+    const double radius = std::min(1.0, ref.vector_radius);
     if (ref.cluster_size > 1) {  // sigma1 repeated: only the subspace is defined
-      out.u_cos_err = subspace_sin2(u, ref.u_cluster);
-      out.v_cos_err = subspace_sin2(v, ref.v_cluster);
+      const double floor = radius * radius;
+      out.u_cos_err = std::max(subspace_sin2(u, ref.u_cluster), floor);
+      out.v_cos_err = std::max(subspace_sin2(v, ref.v_cluster), floor);
     } else {
-      out.u_cos_err = cos_err(u, ref.u1);
-      out.v_cos_err = cos_err(v, ref.v1);
-      // Never below the reference's own uncertainty: its vectors are within the angle
-      // vector_radius of the exact ones, so cosine errors below ~radius^2 / 2 are not resolved
-      // and are reported as that floor (exact vectors score it, ~1e-32 or less).
-      if (ref.vector_radius < 0.1) {
-        const double floor = ref.vector_radius * ref.vector_radius / 2;
-        out.u_cos_err = std::max(out.u_cos_err, floor);
-        out.v_cos_err = std::max(out.v_cos_err, floor);
-      }
+      const double floor = radius * radius / 2;
+      out.u_cos_err = std::max(cos_err(u, ref.u1), floor);
+      out.v_cos_err = std::max(cos_err(v, ref.v1), floor);
     }
   }
   // r1 = A v - s u;  r2 = A^T u - s v

@@ -101,34 +101,23 @@ double GramProver::relative_margin() const {
          (k * (k + 9) / 2) * kU;
 }
 
-bool GramProver::proves_below(double t, const double* x, double rho) {
-  if (!(t > 0) || !std::isfinite(t) || !(rho >= 0) || !std::isfinite(rho)) return false;
-  if (k_ >= 67108861 - 8) return false;  // beyond the range of Rump's alpha bound
-  const auto ku = std::size_t(k_);
-  std::vector<double> c(ku * ku, 0.0), p(ku, 0.0);
-  double xx = 0;
-  if (x != nullptr)
-    for (std::size_t i = 0; i < ku; ++i) {
-      p[i] = rho * x[i];
-      xx += x[i] * x[i];
-    }
-  xx = xx * (1 + 2 * gamma(double(ku), kU)) + double(ku) * kEta;
+bool proves_positive_definite(std::vector<double> c, std::int64_t k, double error) {
+  // Term (iii) of the file comment: D = C~ - s I with its diagonal rounded down, s = (c_R +
+  // error)(1 + 16 k u). If dpotrf factors D, D + Delta = R^T R >= 0 with ||Delta|| <= c_R, so
+  // C~ >= D + s I >= (s - c_R) I and C >= C~ - error I > 0.
+  if (k < 1 || k >= 67108861 - 8 || !(error >= 0) || !std::isfinite(error)) return false;
+  const auto ku = std::size_t(k);
+  if (c.size() != ku * ku) throw std::invalid_argument("proves_positive_definite: matrix size");
   double c_rump = 0, max_diag = 0;
   for (std::size_t j = 0; j < ku; ++j) {
-    for (std::size_t i = j; i < ku; ++i) {
-      const double w = x != nullptr ? p[i] * x[j] : 0.0;
-      c[i + j * ku] = i == j ? (t - g_[j + j * ku]) + w : w - g_[i + j * ku];
-    }
     const double d = c[j + j * ku];
     if (!(d > 0)) return false;  // not positive definite as computed: nothing to prove
     c_rump += double(j + 5) * kU * d;
     max_diag = std::max(max_diag, d);
   }
-  const double big_n = double(std::max(m_, n_)), k = double(ku);
-  const double e_gram = gamma(big_n, kU) * frob2_ + k * big_n * kEta;
-  const double e_form = gamma(4, kU) * (t + g_frob_ + rho * xx);
-  c_rump += 6 * k * (2 * k + max_diag) * kEta;
-  const double shift = (c_rump + e_gram + e_form) * (1 + 16 * k * kU + 1e-15);
+  const double kk = double(ku);
+  c_rump += 6 * kk * (2 * kk + max_diag) * kEta;
+  const double shift = (c_rump + error) * (1 + 16 * kk * kU + 1e-15);
   for (std::size_t j = 0; j < ku; ++j) {
     // fl(c~_jj - shift) is within half an ulp of the exact difference: one step down makes it
     // no larger than the exact value.
@@ -139,6 +128,50 @@ bool GramProver::proves_below(double t, const double* x, double rho) {
   const lapack_int info =
       LAPACKE_dpotrf(LAPACK_COL_MAJOR, 'L', lapack_int(ku), c.data(), lapack_int(ku));
   return info == 0;
+}
+
+bool GramProver::proves_below(double t, const double* x, double rho) {
+  return proves_below(t, x, x != nullptr ? 1 : 0, rho);
+}
+
+bool GramProver::proves_below(double t, const double* x, int cols, double rho) {
+  if (!(t > 0) || !std::isfinite(t) || !(rho >= 0) || !std::isfinite(rho) || cols < 0) return false;
+  if (k_ >= 67108861 - 8) return false;  // beyond the range of Rump's alpha bound
+  const auto ku = std::size_t(k_), cu = std::size_t(x != nullptr ? cols : 0);
+  // C~ = fl(t I - G~ + rho X X^T): W = fl(rho X) X^T summed over the c columns, then one
+  // subtraction (and one addition on the diagonal) per entry.
+  std::vector<double> c(ku * ku, 0.0);
+  double xx = 0;  // >= ||X||_F^2
+  if (cu > 0) {
+    std::vector<double> p(ku * cu);
+    for (std::size_t i = 0; i < ku * cu; ++i) {
+      p[i] = rho * x[i];
+      xx += x[i] * x[i];
+    }
+    xx = xx * (1 + 2 * gamma(double(ku * cu), kU)) + double(ku * cu) * kEta;
+    for (std::size_t l = 0; l < cu; ++l)
+      for (std::size_t j = 0; j < ku; ++j) {
+        const double xj = x[j + l * ku];
+        for (std::size_t i = j; i < ku; ++i) c[i + j * ku] += p[i + l * ku] * xj;
+      }
+  }
+  for (std::size_t j = 0; j < ku; ++j)
+    for (std::size_t i = j; i < ku; ++i)
+      c[i + j * ku] =
+          i == j ? (t - g_[j + j * ku]) + c[j + j * ku] : c[i + j * ku] - g_[i + j * ku];
+  // Terms (i) and (ii): ||G~ - G||_2 <= e_G, and every entry of C~ within gamma_{c+3} (t delta_ij
+  // + |g~_ij| + rho sum_l |x_il x_jl|) of t I - G~ + rho X X^T (c + 1 roundings in the sum of
+  // products, two more forming the entry), whose 2-norm is at most gamma_{c+3} (t + ||G~||_F +
+  // rho ||X||_F^2) (a nonnegative matrix's 2-norm is monotone in its entries).
+  const double big_n = double(std::max(m_, n_)), k = double(ku);
+  const double e_gram = gamma(big_n, kU) * frob2_ + k * big_n * kEta;
+  const double e_form = gamma(double(cu) + 4, kU) * (t + g_frob_ + rho * xx) + k * k * kEta;
+  return proves_positive_definite(std::move(c), k_, (e_gram + e_form) * (1 + 4 * kU));
+}
+
+double GramProver::gram_error() const {
+  return gamma(double(std::max(m_, n_)), kU) * frob2_ +
+         double(k_) * double(std::max(m_, n_)) * kEta;
 }
 
 bool GramProver::high_precision_available() const {

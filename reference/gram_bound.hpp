@@ -30,6 +30,11 @@
 
 namespace specbench::reference_detail {
 
+/// Rigorous: true only if the exact symmetric matrix C is positive definite, given its
+/// floating-point version C~ (k x k column-major, lower triangle used) and a bound
+/// error >= ||C - C~||_2: LAPACK dpotrf on C~ shifted down by Rump's margin plus `error`.
+bool proves_positive_definite(std::vector<double> c, std::int64_t k, double error);
+
 class GramProver {
  public:
   /// A is m x n column-major (leading dimension m), scaled so that its entries are at most 2 in
@@ -48,6 +53,17 @@ class GramProver {
   /// Rigorous: true only if lambda_1(G - rho x x^T) < t is proven (x of length size(), or
   /// nullptr with rho = 0). False says nothing. Double precision: dsyrk + dpotrf.
   bool proves_below(double t, const double* x, double rho);
+  /// The same with a rank-`cols` deflation: true only if lambda_1(G - rho X X^T) < t is proven,
+  /// X of size() x cols column-major; then lambda_{cols+1}(G) < t (Weyl: G - rho X X^T plus a
+  /// positive semidefinite matrix of rank cols).
+  bool proves_below(double t, const double* x, int cols, double rho);
+
+  /// G~ (the dsyrk Gram matrix, lower triangle, size() x size() column-major) and the bounds
+  /// ||G~ - G||_2 <= gram_error(), ||G~||_F <= gram_frob(), ||A||_F^2 <= frob2().
+  const std::vector<double>& gram() const { return g_; }
+  double gram_error() const;
+  double gram_frob() const { return g_frob_; }
+  double frob2() const { return frob2_; }
 
   /// Whether the high-precision proof is affordable here (size and m * size^2 limits).
   bool high_precision_available() const;

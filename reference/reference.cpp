@@ -8,12 +8,15 @@
 ///     cpp_bin_float_50 vector arithmetic.
 ///  3. The certificate by Cholesky factorizations of the shifted Gram matrix (gram_bound.hpp):
 ///     one dsyrk and usually one dpotrf, BLAS-3, less than half the cost of LAPACK's singular
-///     values. Only where no gap is proven (sigma1 repeated or nearly so) LAPACK's singular
-///     values are computed too, dgesdd with JOBZ = 'N' (dgesvd if it reports non-convergence),
-///     as guides for sigma2 and for the cluster of the vector metrics (to p(m, n) eps sigma1,
-///     LAPACK Users' Guide Sec. 4.9). dgesvdx, which would compute just the top two triplets,
+///     values. Only where no gap is proven (sigma1 repeated or nearly so) LAPACK's thin SVD is
+///     computed too, dgesdd with JOBZ = 'S' (dgesvd if it reports non-convergence): guides for
+///     sigma2 and for the cluster (to p(m, n) eps sigma1, LAPACK Users' Guide Sec. 4.9), and the
+///     bases of the widened cluster whose radius subspace.hpp proves (step 4). dgesvdx, which
+///     would compute just the top two triplets,
 ///     was tried and rejected: with the OpenBLAS LAPACK it failed (INFO = 11) or corrupted the
 ///     heap on an exactly rank-one 6 x 5 matrix.
+///  4. Where u1, v1 are not determined (no gap after sigma1 proven), the widening: the smallest
+///     cluster of top singular values whose singular subspaces are proven (subspace.hpp).
 /// A matrix whose entries are far from 1 in magnitude is scaled by an exact power of two first.
 ///
 /// No I/O, timing or printing here; bad input throws std::invalid_argument, a failure of the
@@ -31,6 +34,7 @@
 #include <cstring>
 #include <iomanip>
 #include <limits>
+#include <memory>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -40,6 +44,7 @@
 #include "reference/certify.hpp"
 #include "reference/gram_bound.hpp"
 #include "reference/lanczos_top.hpp"
+#include "reference/subspace.hpp"
 
 namespace specbench {
 namespace {
@@ -54,24 +59,34 @@ using reference_detail::HighPrecision;
   throw std::runtime_error("compute_reference: " + what);
 }
 
-/// All singular values, decreasing: dgesdd without vectors, dgesvd if dgesdd does not converge.
-std::vector<double> singular_values(const double* a, std::int64_t m, std::int64_t n,
-                                    std::string& driver) {
-  const auto k = std::size_t(std::min(m, n));
-  std::vector<double> s(k), work(a, a + std::size_t(m) * std::size_t(n));
-  double dummy = 0;
-  driver = "lapack-dgesdd";
-  lapack_int info = LAPACKE_dgesdd(LAPACK_COL_MAJOR, 'N', lapack_int(m), lapack_int(n), work.data(),
-                                   lapack_int(m), s.data(), &dummy, 1, &dummy, 1);
+/// LAPACK's thin SVD A = U diag(s) V^T (dgesdd, dgesvd if dgesdd does not converge): guides for
+/// sigma2 and the cluster, and the bases whose subspace radii subspace.hpp certifies.
+struct LapackSvd {
+  std::vector<double> s, u, vt;  ///< s decreasing; U m x k, V^T k x n column-major
+  std::string driver;
+};
+
+LapackSvd lapack_svd(const double* a, std::int64_t m, std::int64_t n) {
+  const auto k = std::size_t(std::min(m, n)), mu = std::size_t(m), nu = std::size_t(n);
+  LapackSvd out;
+  out.s.resize(k);
+  out.u.resize(mu * k);
+  out.vt.resize(k * nu);
+  std::vector<double> work(a, a + mu * nu);
+  out.driver = "lapack-dgesdd";
+  lapack_int info = LAPACKE_dgesdd(LAPACK_COL_MAJOR, 'S', lapack_int(m), lapack_int(n), work.data(),
+                                   lapack_int(m), out.s.data(), out.u.data(), lapack_int(m),
+                                   out.vt.data(), lapack_int(k));
   if (info > 0) {
-    driver = "lapack-dgesvd";
-    work.assign(a, a + std::size_t(m) * std::size_t(n));
+    out.driver = "lapack-dgesvd";
+    work.assign(a, a + mu * nu);
     std::vector<double> superb(k);
-    info = LAPACKE_dgesvd(LAPACK_COL_MAJOR, 'N', 'N', lapack_int(m), lapack_int(n), work.data(),
-                          lapack_int(m), s.data(), &dummy, 1, &dummy, 1, superb.data());
+    info = LAPACKE_dgesvd(LAPACK_COL_MAJOR, 'S', 'S', lapack_int(m), lapack_int(n), work.data(),
+                          lapack_int(m), out.s.data(), out.u.data(), lapack_int(m), out.vt.data(),
+                          lapack_int(k), superb.data());
   }
-  if (info != 0) fail("LAPACK " + driver + " failed with info = " + std::to_string(info));
-  return s;
+  if (info != 0) fail("LAPACK " + out.driver + " failed with info = " + std::to_string(info));
+  return out;
 }
 
 /// out = x * 2^k for `count` entries, exactly as std::ldexp rounds (one correctly rounded
@@ -256,27 +271,32 @@ Reference compute_reference(const double* a_in, std::int64_t m, std::int64_t n) 
     }
   }
   // With a proven gap, sigma1 is simple (nothing else lies above g) and theta_2 (<= sigma2 by
-  // interlacing) is the sigma2 reported. Without one, LAPACK's singular values (dgesdd, all of
-  // them: the cost of a full bidiagonalization) give sigma2 and the cluster for the vector
-  // metrics, and check that the refinement found sigma1.
-  std::string driver;
+  // interlacing) is the sigma2 reported. Without one, LAPACK's SVD (dgesdd with vectors: the
+  // cost of a full bidiagonalization) gives sigma2, the cluster for the vector metrics and the
+  // bases of its subspaces, and checks that the refinement found sigma1.
+  std::unique_ptr<LapackSvd> svd;
+  double lapack_error = 0;
+  auto run_lapack = [&] {
+    if (svd) return;
+    svd = std::make_unique<LapackSvd>(lapack_svd(a, m, n));
+    // LAPACK's a-priori error, p(m, n) eps ||A|| with p = max(m, n) (Users' Guide Sec. 4.9): a
+    // model, used only to group a cluster and to skip gaps no proof can separate.
+    lapack_error = double(std::max(m, n)) * eps * svd->s[0];
+  };
   if (proven_gap > 0) {
     r.cluster_size = 1;
     sigma2 = std::min(sigma2, proven_g);
   } else {
-    const std::vector<double> s = singular_values(a, m, n, driver);
-    // LAPACK's a-priori error, p(m, n) eps ||A|| with p = max(m, n) (Users' Guide Sec. 4.9):
-    // a model, used to group a cluster for the vector metrics only.
-    const double lapack_error = double(std::max(m, n)) * eps * s[0];
-    sigma2 = s.size() > 1 ? s[1] : 0.0;
-    r.cluster_size = int(
-        std::count_if(s.begin(), s.end(), [&](double v) { return v >= s[0] - 2 * lapack_error; }));
+    run_lapack();
+    const std::vector<double>& sv = svd->s;
+    sigma2 = sv.size() > 1 ? sv[1] : 0.0;
+    r.cluster_size = int(std::count_if(sv.begin(), sv.end(),
+                                       [&](double v) { return v >= sv[0] - 2 * lapack_error; }));
     // The refined value must be LAPACK's sigma1: a Rayleigh quotient below it by more than
     // LAPACK's error bound belongs to another singular value (a start vector orthogonal to v1).
-    if (!(rho >= s[0] - 2 * lapack_error - c.residual - c.rho_error))
+    if (!(rho >= sv[0] - 2 * lapack_error - c.residual - c.rho_error))
       fail("refinement converged to " + to_text(c.sigma) + ", not to LAPACK's sigma1 = " +
-           std::to_string(s[0]) + " (within " + std::to_string(lapack_error) + ")");
-    driver += "+";
+           std::to_string(sv[0]) + " (within " + std::to_string(lapack_error) + ")");
   }
   const double want = 1e-32 * rho;  // 32 digits: the promised 30 with a margin
   // (b) The bracket [rho - rho_error, sqrt(T)], T proven above lambda_1(G): whatever the gap.
@@ -437,7 +457,7 @@ Reference compute_reference(const double* a_in, std::int64_t m, std::int64_t n) 
   // positive double (never 0), while `digits` keeps what the exact relative bound proves.
   r.bound = std::nextafter(static_cast<double>(total_rel * sigma),
                            std::numeric_limits<double>::infinity());
-  r.method = driver + "lanczos+refine+" + certificate;
+  r.method = (svd ? svd->driver + "+" : std::string()) + "lanczos+refine+" + certificate;
   // Davis-Kahan (sin theta) on H for x = [u; v] / sqrt(2), ||H x - s x|| <= r: the angle to the
   // exact [u1; v1] / sqrt(2) is at most r / gap, so u and v each within 2 r / gap; plus the
   // rounding of the stored unit vectors to double (a few u). Only with a proven gap.
@@ -452,18 +472,60 @@ Reference compute_reference(const double* a_in, std::int64_t m, std::int64_t n) 
     for (std::size_t i = 0; i < unit_vec.size(); ++i) (*out)[i] = static_cast<double>(unit_vec[i]);
   }
 
-  // ---- cluster: bases of the singular subspaces (a single vector is not unique there) ----
-  if (r.cluster_size > 1) {
+  // ---- widening: where u1, v1 are not determined to within kWidenAbove (no gap after sigma1
+  // proven, or too narrow a one), the metrics measure against the top-c singular subspaces for
+  // the smallest c, from LAPACK's cluster on, whose radius (subspace.hpp) is proven to within
+  // kWidenAccept: the singular values within the uncertainty are taken together. At most
+  // kWidenTries proofs (a Cholesky each); if none succeeds, the vectors stay as they are, with
+  // their radius (1 without a proven gap: not determined; the metrics floor says so). ----
+  constexpr double kWidenAbove = 1e-6, kWidenAccept = 1e-6;
+  constexpr int kWidenTries = 16;
+  if (!(r.vector_radius <= kWidenAbove)) {
+    run_lapack();
+    const std::vector<double>& sv = svd->s;
+    const auto k = std::size_t(std::min(m, n));
+    int tries = 0;
+    for (std::size_t cc = std::max<std::size_t>(2, std::size_t(r.cluster_size));
+         cc <= k && tries < kWidenTries; ++cc) {
+      // a visible gap after sigma_c (else no proof can separate it)
+      if (cc < k && !(sv[cc - 1] - sv[cc] > 4 * lapack_error)) continue;
+      std::vector<double> vb(nu * cc);
+      for (std::size_t col = 0; col < cc; ++col)
+        for (std::size_t j = 0; j < nu; ++j) vb[j + col * nu] = svd->vt[col + j * k];
+      double t2 = 0;
+      if (cc < k) {
+        ++tries;
+        bool proven = false;
+        const double lo = sv[cc] * sv[cc], hi = sv[cc - 1] * sv[cc - 1];
+        for (double f : {0.5, 0.1, 0.9}) {
+          t2 = lo + f * (hi - lo);
+          if (prover.proves_below(t2, vb.data(), int(cc), deflate)) {
+            proven = true;
+            break;
+          }
+        }
+        if (!proven) continue;
+      }
+      const auto radii =
+          reference_detail::subspace_radii(a, m, n, prover, vb.data(), svd->u.data(), int(cc), t2);
+      if (!radii.proven) continue;
+      const double radius = std::max(radii.u, radii.v);
+      if (radius <= kWidenAccept && radius < r.vector_radius) {
+        r.cluster_size = int(cc);
+        r.vector_radius = radius;
+        r.u_cluster.assign(svd->u.begin(), svd->u.begin() + std::ptrdiff_t(mu * cc));
+        r.v_cluster = std::move(vb);
+        break;
+      }
+    }
+  }
+  if (r.cluster_size > 1 && r.u_cluster.empty()) {
+    // LAPACK's cluster without a proven subspace radius: its bases, with vector_radius 1.
     const auto k = std::size_t(std::min(m, n)), cu = std::size_t(r.cluster_size);
-    std::vector<double> work(a, a + mu * nu), sv(k), u(mu * k), vt(k * nu);
-    const lapack_int info =
-        LAPACKE_dgesdd(LAPACK_COL_MAJOR, 'S', lapack_int(m), lapack_int(n), work.data(),
-                       lapack_int(m), sv.data(), u.data(), lapack_int(m), vt.data(), lapack_int(k));
-    if (info != 0) fail("LAPACK dgesdd (cluster basis) failed with info = " + std::to_string(info));
-    r.u_cluster.assign(u.begin(), u.begin() + std::ptrdiff_t(mu * cu));
+    r.u_cluster.assign(svd->u.begin(), svd->u.begin() + std::ptrdiff_t(mu * cu));
     r.v_cluster.resize(nu * cu);
-    for (std::size_t c = 0; c < cu; ++c)
-      for (std::size_t j = 0; j < nu; ++j) r.v_cluster[j + c * nu] = vt[c + j * k];
+    for (std::size_t col = 0; col < cu; ++col)
+      for (std::size_t j = 0; j < nu; ++j) r.v_cluster[j + col * nu] = svd->vt[col + j * k];
   }
 
   if (flip) {  // back to the wide matrix: its left vectors are the transpose's right ones

@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <boost/test/unit_test.hpp>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -93,7 +94,8 @@ BOOST_AUTO_TEST_CASE(concurrent_records_all_land) {
     threads.emplace_back([&, d] {
       try {
         record_run(d, db);
-      } catch (...) {
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "record_run: %s\n", e.what());
         ++failures;
       }
     });

@@ -157,7 +157,25 @@ BOOST_AUTO_TEST_CASE(nearly_repeated_diagonals) {
           BOOST_TEST(mt.u_cos_err == r.vector_radius * r.vector_radius / 2);
           BOOST_TEST(mt.v_cos_err < 1e-28);
         }
-        if (ulps == 0) BOOST_TEST(r.vector_radius == 1.0);  // no gap: not determined
+        if (ulps == 0) {
+          // sigma1 = sigma2 exactly: no single vector is determined, but the two-dimensional
+          // subspace span(e_2, e_4) is, with a proven radius (the widened cluster); a vector in
+          // it (here (e_2 + e_4) / sqrt(2)) scores the floor radius^2, one outside it (e_1) ~1.
+          BOOST_TEST(r.cluster_size == 2);
+          BOOST_TEST(r.vector_radius > 0.0);
+          BOOST_TEST(r.vector_radius < 1e-12);
+          DenseMatrix<double> dm(m, n);
+          for (std::int64_t j = 0; j < n; ++j)
+            for (std::int64_t i = 0; i < m; ++i) dm(i, j) = a[std::size_t(i + j * m)];
+          std::vector<double> eu(std::size_t(m), 0.0), ev(std::size_t(n), 0.0), e1(ev);
+          eu[1] = eu[3] = ev[1] = ev[3] = std::sqrt(0.5);
+          e1[0] = 1;
+          const Metrics in = compute_metrics<double>(dm, r, scale, eu, ev);
+          BOOST_TEST(in.u_cos_err == r.vector_radius * r.vector_radius);
+          BOOST_TEST(in.v_cos_err == r.vector_radius * r.vector_radius);
+          const Metrics out = compute_metrics<double>(dm, r, scale, eu, e1);
+          BOOST_TEST(out.v_cos_err >= 1 - 1e-12);
+        }
       }
     }
 }
