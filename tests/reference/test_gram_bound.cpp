@@ -4,8 +4,10 @@
 // 1 and 80 ulps apart, also scaled by 2^1000 and 2^-1000; Hadamard matrices, whose singular
 // values are all equal; the step spectra that once broke the certificate) get intervals that
 // contain the exact value, checked against closed forms and against an independent
-// high-precision Jacobi eigen-solver, with 30+ digits.
+// high-precision Jacobi eigen-solver, with 30+ digits; the closed forms (tridiag, Hadamard,
+// rank one, [1]) also at 2^1000 and 2^-1000 times, and subnormal entries.
 
+#include <boost/math/constants/constants.hpp>
 #include <boost/test/unit_test.hpp>
 #include <cmath>
 #include <limits>
@@ -259,6 +261,61 @@ BOOST_AUTO_TEST_CASE(bounds_digits_and_text_at_the_ends_of_the_range) {
                           return std::string(e.what()).find("exceeds the largest double") !=
                                  std::string::npos;
                         });
+}
+
+// The closed forms at three scales: tridiag(-1, 2, -1) (n = 10: sigma1 = 2 + 2 cos(pi / 11)),
+// a Hadamard matrix (n = 8: every singular value sqrt(8)), a rank-one integer x y^T (sigma1 =
+// ||x|| ||y||) and [1], each also times 2^1000 and 2^-1000. The scaling is exact, so the
+// certified interval holds exact * scale, with the same digits, the same value (scaled exactly)
+// and the same (widened) cluster.
+BOOST_AUTO_TEST_CASE(closed_forms_scaled_by_two_to_the_plus_and_minus_1000) {
+  struct Case {
+    std::string name;
+    std::int64_t m, n;
+    std::vector<double> a;
+    HP exact;
+  };
+  std::vector<Case> cases;
+  {
+    const std::int64_t n = 10;
+    std::vector<double> t(std::size_t(n * n), 0.0);
+    for (std::int64_t i = 0; i < n; ++i) {
+      t[std::size_t(i + i * n)] = 2;
+      if (i + 1 < n) t[std::size_t(i + 1 + i * n)] = t[std::size_t(i + (i + 1) * n)] = -1;
+    }
+    cases.push_back({"tridiag 10", n, n, t, 2 + 2 * cos(boost::math::constants::pi<HP>() / 11)});
+  }
+  {
+    const std::int64_t n = 8;
+    std::vector<double> h(std::size_t(n * n));
+    for (std::int64_t i = 0; i < n; ++i)
+      for (std::int64_t j = 0; j < n; ++j)
+        h[std::size_t(i + j * n)] = __builtin_popcountll(std::uint64_t(i & j)) % 2 ? -1.0 : 1.0;
+    cases.push_back({"Hadamard 8", n, n, h, sqrt(HP(8))});
+  }
+  {
+    const std::vector<double> x = {1, 2, 3, -4}, y = {2, -1, 5, 3, 1, 7};
+    std::vector<double> r(x.size() * y.size());
+    for (std::size_t j = 0; j < y.size(); ++j)
+      for (std::size_t i = 0; i < x.size(); ++i) r[i + j * x.size()] = x[i] * y[j];
+    cases.push_back({"rank one 4 x 6", 4, 6, r, sqrt(HP(30 * 89))});
+  }
+  cases.push_back({"[1]", 1, 1, {1.0}, HP(1)});
+  for (const auto& c : cases) {
+    const Reference base = compute_reference(c.a.data(), c.m, c.n);
+    for (int e : {0, 1000, -1000}) {
+      BOOST_TEST_CONTEXT(c.name << " x 2^" << e) {
+        std::vector<double> a(c.a);
+        for (auto& x : a) x = std::ldexp(x, e);
+        const Reference r = compute_reference(a.data(), c.m, c.n);
+        check_contains(r, ldexp(c.exact, e), 30);
+        BOOST_TEST(r.digits == base.digits);
+        BOOST_TEST(r.sigma1 == std::ldexp(base.sigma1, e));  // the same value, scaled exactly
+        BOOST_TEST(r.cluster_size == base.cluster_size);
+        BOOST_TEST(r.vector_radius < 1e-12);  // Hadamard: the widened cluster is everything
+      }
+    }
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
