@@ -181,12 +181,21 @@ int cmd_estimate(const EstimateArgs& args) {
 
 struct ReferenceArgs {
   std::string matrix, precision = "f64", format = "text";
+  bool vectors = false;
 };
 
 int cmd_reference(const ReferenceArgs& args) {
   const MatrixSpec spec = parse_matrix_spec(args.matrix);
   const Problem p = make_problem(spec, make_matrix(spec), parse_precision(args.precision));
   nlohmann::json j = reference_to_json(p);
+  if (args.vectors) {  // exact doubles (JSON numbers round-trip), column-major bases
+    j["u1"] = p.ref.u1;
+    j["v1"] = p.ref.v1;
+    if (p.ref.cluster_size > 1) {
+      j["u_cluster"] = p.ref.u_cluster;
+      j["v_cluster"] = p.ref.v_cluster;
+    }
+  }
   if (args.format == "json") {
     j["provenance"] = provenance();
     std::cout << j.dump(2) << "\n";
@@ -361,6 +370,9 @@ int cli_main(int argc, char** argv) {
   reference->add_option("--format", ref.format, "Output format")
       ->check(CLI::IsMember(formats))
       ->capture_default_str();
+  reference->add_flag("--vectors", ref.vectors,
+                      "Also print u1 and v1 (and, for a cluster, its bases u_cluster and "
+                      "v_cluster, column-major m x c and n x c)");
 
   RunArgs run;
   auto* run_cmd = app.add_subcommand(

@@ -8,7 +8,7 @@ packages=(
   libboost-dev libboost-test-dev
   liblapacke-dev libopenblas-dev libtmglib-dev
   libbenchmark-dev libeigen3-dev libtomlplusplus-dev libcli11-dev nlohmann-json3-dev libsqlite3-dev libssl-dev
-  python3-matplotlib python3-numpy
+  python3-matplotlib python3-numpy python3-mpmath
 )
 
 missing=()

@@ -122,6 +122,24 @@ assert j["digits"] >= 30 and j["bound"] <= 1e-30, j
 PY
 then ok "reference json"; else bad "reference json" "$rj"; fi
 
+# --vectors: u1 and v1 as exact doubles (unit vectors of the right lengths); for a cluster (a
+# Hadamard-like 4 x 4 with every singular value 2), its bases too.
+rv=$("$bin" reference --matrix "spectrum:m=7,n=5,decay=gap,rate=0.5" --format json --vectors 2>&1)
+printf '%%%%MatrixMarket matrix array real general\n4 4\n1\n1\n1\n1\n1\n-1\n1\n-1\n1\n1\n-1\n-1\n1\n-1\n-1\n1\n' >"$tmp/h4.mtx"
+rh=$("$bin" reference --matrix "$tmp/h4.mtx" --format json --vectors 2>&1)
+if $py - "$rv" "$rh" <<'PY'
+import json, math, sys
+j = json.loads(sys.argv[1])
+assert len(j["u1"]) == 7 and len(j["v1"]) == 5, j
+for k in ("u1", "v1"):
+    assert abs(math.fsum(x * x for x in j[k]) - 1) < 1e-15, j[k]
+assert "u_cluster" not in j and j["cluster_size"] == 1, j
+h = json.loads(sys.argv[2])
+assert h["cluster_size"] == 4 and len(h["u_cluster"]) == 16 and len(h["v_cluster"]) == 16, h
+assert h["vector_radius"] < 1e-12, h
+PY
+then ok "reference --vectors"; else bad "reference --vectors" "$rv $rh"; fi
+
 # The reference cache (a directory of its own here, so it holds one entry): a miss, then a hit
 # with identical digits, and a damaged entry is detected, reported and recomputed.
 spec="spectrum:m=30,n=20,decay=gap,rate=0.25"
