@@ -1,5 +1,7 @@
 #include "harness/output.hpp"
 
+#include "harness/results/columns.hpp"
+
 #include <unistd.h>
 
 #include <atomic>
@@ -27,14 +29,12 @@ nlohmann::json json_number(double x) {
 }  // namespace
 
 const std::vector<std::string>& row_columns() {
-  static const std::vector<std::string> columns = {
-      "matrix",          "family",     "m",         "n",         "precision",
-      "storage",         "estimator",  "params",    "seed",      "step",
-      "checkpoint",      "sigma",      "sigma_ref", "ref_bound", "sigma2_ref",
-      "cluster_size",    "rel_err",    "u_cos_err", "v_cos_err", "residual",
-      "normalized_norm", "iterations", "matvecs",   "time_s",    "time_spread",
-      "status",          "message",    "cell"};
-  return columns;
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (const auto& c : run_columns()) out.emplace_back(c.name);
+    return out;
+  }();
+  return names;
 }
 
 std::string format_double(double x) {
@@ -46,36 +46,33 @@ std::string format_double(double x) {
 }
 
 nlohmann::json row_to_json(const Row& r) {
-  nlohmann::json j = {
-      {"matrix", r.matrix},
-      {"family", r.family},
-      {"m", r.m},
-      {"n", r.n},
-      {"precision", r.precision},
-      {"storage", r.storage},
-      {"estimator", r.estimator},
-      {"params", r.params},
-      {"seed", r.seed},
-      {"step", r.step >= 0 ? nlohmann::json(r.step) : nlohmann::json(nullptr)},
-      {"checkpoint", r.checkpoint},
-      {"sigma", json_number(r.sigma)},
-      {"sigma_ref", json_number(r.sigma_ref)},
-      {"ref_bound", json_number(r.ref_bound)},
-      {"sigma2_ref", json_number(r.sigma2_ref)},
-      {"cluster_size", r.cluster_size},
-      {"rel_err", json_number(r.rel_err)},
-      {"u_cos_err", json_number(r.u_cos_err)},
-      {"v_cos_err", json_number(r.v_cos_err)},
-      {"residual", json_number(r.residual)},
-      {"normalized_norm", json_number(r.normalized_norm)},
-      {"iterations", r.iterations},
-      {"matvecs", r.matvecs},
-      {"time_s", r.time_s},
-      {"time_spread", r.time_spread},
-      {"status", r.status},
-      {"message", r.message},
-      {"cell", r.cell},
-  };
+  nlohmann::json j = nlohmann::json::object();
+  for (const auto& c : run_columns()) {
+    nlohmann::json& v = j[std::string(c.name)];
+    switch (c.type) {
+      case ColumnType::Text:
+      case ColumnType::Status:
+        v = r.*std::get<std::string Row::*>(c.member);
+        break;
+      case ColumnType::Real:
+        v = json_number(r.*std::get<double Row::*>(c.member));
+        break;
+      case ColumnType::Seed:
+        v = r.*std::get<std::uint64_t Row::*>(c.member);
+        break;
+      case ColumnType::Step: {
+        const int step = r.*std::get<int Row::*>(c.member);
+        v = step >= 0 ? nlohmann::json(step) : nlohmann::json(nullptr);
+        break;
+      }
+      case ColumnType::Integer:
+        if (std::holds_alternative<int Row::*>(c.member))
+          v = r.*std::get<int Row::*>(c.member);
+        else
+          v = r.*std::get<long long Row::*>(c.member);
+        break;
+    }
+  }
   if (!r.u.empty()) j["u"] = r.u;
   if (!r.v.empty()) j["v"] = r.v;
   return j;
@@ -87,39 +84,20 @@ std::string csv_line_field(const std::string& field) {
 
 std::string csv_header() {
   std::string line;
-  for (const auto& c : row_columns()) line += (line.empty() ? "" : ",") + c;
-  return line + "\n";
+  for (const auto& c : run_columns()) {
+    if (&c != &run_columns().front()) line.push_back(',');
+    line.append(c.name);
+  }
+  line.push_back('\n');
+  return line;
 }
 
 std::string csv_line(const Row& r) {
   std::string line;
-  auto add = [&](const std::string& field) {
-    if (!line.empty()) line += ',';
-    line += field;
-  };
-  add(csv_field(r.matrix));
-  add(csv_field(r.family));
-  add(std::to_string(r.m));
-  add(std::to_string(r.n));
-  add(r.precision);
-  add(r.storage);
-  add(csv_field(r.estimator));
-  add(csv_field(r.params));
-  add(std::to_string(r.seed));
-  add(r.step >= 0 ? std::to_string(r.step) : std::string());
-  add(std::to_string(r.checkpoint));
-  for (double x : {r.sigma, r.sigma_ref, r.ref_bound, r.sigma2_ref}) add(format_double(x));
-  add(std::to_string(r.cluster_size));
-  for (double x : {r.rel_err, r.u_cos_err, r.v_cos_err, r.residual, r.normalized_norm})
-    add(format_double(x));
-  add(std::to_string(r.iterations));
-  add(std::to_string(r.matvecs));
-  add(format_double(r.time_s));
-  add(format_double(r.time_spread));
-  add(csv_field(r.status));
-  // The message may be empty: keep the field.
-  line += ',' + csv_field(r.message);
-  line += ',' + csv_field(r.cell);
+  for (const auto& c : run_columns()) {
+    if (!line.empty() || &c != &run_columns().front()) line += ',';
+    line += csv_field_text(c, r);
+  }
   return line + '\n';
 }
 
@@ -151,7 +129,7 @@ CsvTable read_csv(const std::filesystem::path& path) {
   std::vector<std::string> fields;
   std::string field;
   bool quoted = false, after_quote = false;
-  std::size_t line_start = 0;
+  std::size_t line_start = 0, line = 0;
   for (std::size_t k = 0; k < text.size(); ++k) {
     const char c = text[k];
     if (quoted) {
@@ -178,10 +156,18 @@ CsvTable read_csv(const std::filesystem::path& path) {
       fields.push_back(std::move(field));
       field.clear();
       after_quote = false;
-      if (table.header.empty())
+      ++line;
+      if (table.header.empty()) {
         table.header = std::move(fields);
-      else
+      } else {
+        // Every consumer indexes rows by the header's columns: a row of another length is
+        // refused here, naming its line (a blank line, a deleted or an extra field).
+        if (fields.size() != table.header.size())
+          throw InvalidArgument(path.string() + ":" + std::to_string(line) + ": " +
+                                std::to_string(fields.size()) + " fields, the header has " +
+                                std::to_string(table.header.size()));
         table.rows.push_back(std::move(fields));
+      }
       fields.clear();
       line_start = k + 1;
     } else if (c != '\r') {
