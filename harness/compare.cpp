@@ -16,6 +16,7 @@
 #include "algorithms/error.hpp"
 #include "harness/experiment.hpp"
 #include "harness/output.hpp"
+#include "harness/results/columns.hpp"
 #include "harness/summary.hpp"
 
 namespace specbench {
@@ -235,102 +236,53 @@ RunDir load_run(const fs::path& dir, const std::string& side) {
   SPECBENCH_REQUIRE(status == "complete", side, " ", meta_path.string(), ": status '", status,
                     "' (expected 'complete')");
 
-  const CsvTable t = read_csv(runs_path);
-  const std::vector<std::string> needed = {"matrix",
-                                           "m",
-                                           "n",
-                                           "precision",
-                                           "estimator",
-                                           "params",
-                                           "seed",
-                                           "step",
-                                           "checkpoint",
-                                           "sigma",
-                                           "sigma_ref",
-                                           "ref_bound",
-                                           "sigma2_ref",
-                                           "cluster_size",
-                                           "rel_err",
-                                           "u_cos_err",
-                                           "v_cos_err",
-                                           "residual",
-                                           "normalized_norm",
-                                           "iterations",
-                                           "matvecs",
-                                           "time_s",
-                                           "status",
-                                           "cell",
-                                           "message"};
-  std::map<std::string, std::size_t> col;
-  for (const auto& c : needed) {
-    const std::size_t k = t.column(c);
-    SPECBENCH_REQUIRE(k != std::string::npos, side, " ", runs_path.string(),
-                      ": not a specbench runs.csv (no column '", c, "')");
-    col[c] = k;
+  RunsFile t;
+  try {
+    t = read_runs(runs_path);
+  } catch (const InvalidArgument& e) {
+    throw InvalidArgument(side + " " + e.what());
   }
+  SPECBENCH_REQUIRE(!t.torn, side, " ", runs_path.string(),
+                    " ends in a torn line although meta.json says complete: the folder is "
+                    "damaged");
   std::set<std::string> keys;
   for (std::size_t i = 0; i < t.rows.size(); ++i) {
-    const auto& f = t.rows[i];
-    const std::size_t line = i + 2;
-    SPECBENCH_REQUIRE(f.size() == t.header.size(), side, " ", runs_path.string(), ":", line, ": ",
-                      f.size(), " fields, the header has ", t.header.size());
-    auto real = [&](const char* c) {
-      const std::string& s = f[col.at(c)];
-      if (s.empty() || s == "nan") return std::numeric_limits<double>::quiet_NaN();
-      if (s == "inf") return kInf;
-      if (s == "-inf") return -kInf;
-      std::size_t used = 0;
-      double x = 0;
-      try {
-        x = std::stod(s, &used);
-      } catch (const std::exception&) {
-        used = 0;
-      }
-      SPECBENCH_REQUIRE(used == s.size() && used > 0, side, " ", runs_path.string(), ":", line,
-                        ": column '", c, "': not a number: '", s, "'");
-      return x;
-    };
-    auto integer = [&](const char* c) {
-      const double x = real(c);
-      SPECBENCH_REQUIRE(std::isfinite(x) && x == std::floor(x) && std::abs(x) < 9e15, side, " ",
-                        runs_path.string(), ":", line, ": column '", c, "': not an integer: '",
-                        f[col.at(c)], "'");
-      return static_cast<long long>(x);
-    };
+    const Row& f = t.rows[i];
+    const std::size_t line = t.lines[i];
     CmpRow r;
     r.line = line;
-    r.matrix = f[col["matrix"]];
-    r.estimator = f[col["estimator"]];
-    r.params = f[col["params"]];
-    r.precision = f[col["precision"]];
-    r.seed = f[col["seed"]];
-    r.step = f[col["step"]];
-    r.checkpoint = f[col["checkpoint"]];
-    r.status = f[col["status"]];
-    r.cell = f[col["cell"]];
-    r.message = f[col["message"]];
+    r.matrix = f.matrix;
+    r.estimator = f.estimator;
+    r.params = f.params;
+    r.precision = f.precision;
+    r.seed = std::to_string(f.seed);
+    r.step = f.step >= 0 ? std::to_string(f.step) : std::string();
+    r.checkpoint = std::to_string(f.checkpoint);
+    r.status = f.status;
+    r.cell = f.cell;
+    r.message = f.message;
     SPECBENCH_REQUIRE(r.precision == "f32" || r.precision == "f64", side, " ", runs_path.string(),
                       ":", line, ": column 'precision': '", r.precision, "'");
     SPECBENCH_REQUIRE(!r.cell.empty(), side, " ", runs_path.string(), ":", line,
                       ": empty cell key");
     r.acc.f32 = r.precision == "f32";
     if (r.status != "error") {
-      r.acc.m = integer("m");
-      r.acc.n = integer("n");
-      r.acc.sigma = real("sigma");
-      r.acc.sigma_ref = real("sigma_ref");
-      r.acc.sigma2_ref = real("sigma2_ref");
-      r.acc.cluster_size = int(integer("cluster_size"));
-      r.acc.rel_err = real("rel_err");
-      r.acc.u_cos_err = real("u_cos_err");
-      r.acc.v_cos_err = real("v_cos_err");
-      r.acc.residual = real("residual");
-      r.acc.normalized_norm = real("normalized_norm");
-      r.acc.matvecs = integer("matvecs");
+      r.acc.m = f.m;
+      r.acc.n = f.n;
+      r.acc.sigma = f.sigma;
+      r.acc.sigma_ref = f.sigma_ref;
+      r.acc.sigma2_ref = f.sigma2_ref;
+      r.acc.cluster_size = f.cluster_size;
+      r.acc.rel_err = f.rel_err;
+      r.acc.u_cos_err = f.u_cos_err;
+      r.acc.v_cos_err = f.v_cos_err;
+      r.acc.residual = f.residual;
+      r.acc.normalized_norm = f.normalized_norm;
+      r.acc.matvecs = f.matvecs;
       r.acc.orthogonal = keeps_orthogonality(r.estimator, r.params);
-      r.iterations = integer("iterations");
-      r.ref_bound = real("ref_bound");
-      r.time_s = real("time_s");
+      r.iterations = f.iterations;
+      r.ref_bound = f.ref_bound;
+      r.time_s = f.time_s;
     }
     SPECBENCH_REQUIRE(keys.insert(key_of(r)).second, side, " ", runs_path.string(), ":", line,
                       ": a second row of cell ", r.cell, " checkpoint ", r.checkpoint,

@@ -1,13 +1,13 @@
 #include "harness/output.hpp"
 
-#include "harness/results/columns.hpp"
-
 #include <unistd.h>
 
 #include <atomic>
 #include <charconv>
 #include <cmath>
 #include <stdexcept>
+
+#include "harness/results/columns.hpp"
 
 namespace specbench {
 namespace {

@@ -7,19 +7,20 @@
 #include <map>
 #include <string>
 
+#include "harness/results/columns.hpp"
+
 namespace specbench {
 namespace {
 
-double parse(const std::string& s) {
-  if (s.empty() || s == "nan") return std::numeric_limits<double>::quiet_NaN();
-  try {
-    return std::stod(s);
-  } catch (const std::exception&) {  // "inf" parses; anything else is not a number
-    return std::numeric_limits<double>::quiet_NaN();
-  }
-}
-
-const char* kMetrics[] = {"rel_err", "u_cos_err", "v_cos_err", "normalized_norm"};
+/// The summary's metric columns and the Row members behind them.
+struct Metric {
+  const char* name;
+  double Row::*member;
+};
+const Metric kMetrics[] = {{"rel_err", &Row::rel_err},
+                           {"u_cos_err", &Row::u_cos_err},
+                           {"v_cos_err", &Row::v_cos_err},
+                           {"normalized_norm", &Row::normalized_norm}};
 
 }  // namespace
 
@@ -40,22 +41,32 @@ std::pair<double, double> clopper_pearson(std::size_t k, std::size_t n) {
   return {lo, hi};
 }
 
-void write_summary(const CsvTable& runs, const std::vector<double>& tolerances,
+void write_summary(const std::vector<Row>& runs, const std::vector<double>& tolerances,
                    const std::filesystem::path& path) {
+  // The group keys, as runs.csv writes them (so that summary.csv shows the same text).
   const char* keys[] = {"estimator", "params",    "family",     "m",
                         "n",         "precision", "checkpoint", "step"};
-  std::vector<std::size_t> key_cols;
-  for (const char* k : keys) key_cols.push_back(runs.column(k));
-  const std::size_t status = runs.column("status"), time = runs.column("time_s");
-  const std::size_t rel = runs.column("rel_err");
+  std::vector<const RunColumn*> key_cols;
+  for (const char* k : keys)
+    for (const auto& c : run_columns())
+      if (c.name == k) key_cols.push_back(&c);
 
   std::vector<std::string> order;
-  std::map<std::string, std::vector<const std::vector<std::string>*>> groups;
-  for (const auto& row : runs.rows) {
-    std::string key;
-    for (std::size_t c : key_cols) key += (c < row.size() ? row[c] : "") + '\x1f';
+  std::map<std::string, std::vector<const Row*>> groups;
+  std::map<std::string, std::string> key_text;
+  for (const Row& row : runs) {
+    std::string key, shown;
+    for (std::size_t k = 0; k < key_cols.size(); ++k) {
+      const std::string f = csv_field_text(*key_cols[k], row);
+      key.append(f).push_back('\x1f');
+      if (k > 0) shown.push_back(',');
+      shown.append(f);
+    }
     auto [it, inserted] = groups.try_emplace(key);
-    if (inserted) order.push_back(key);
+    if (inserted) {
+      order.push_back(key);
+      key_text[key] = shown;
+    }
     it->second.push_back(&row);
   }
 
@@ -66,8 +77,8 @@ void write_summary(const CsvTable& runs, const std::vector<double>& tolerances,
   for (const char* k : keys) add(k);
   add("rows");
   add("errors");
-  for (const char* m : kMetrics)
-    for (const char* s : {"_median", "_p10", "_p90", "_max", "_mean"}) add(std::string(m) + s);
+  for (const auto& m : kMetrics)
+    for (const char* s : {"_median", "_p10", "_p90", "_max", "_mean"}) add(std::string(m.name) + s);
   for (double tol : tolerances) {
     const std::string t = "fail_" + format_double(tol);
     add(t);
@@ -79,17 +90,15 @@ void write_summary(const CsvTable& runs, const std::vector<double>& tolerances,
 
   for (const auto& key : order) {
     const auto& rows = groups[key];
-    const auto& first = *rows.front();
-    for (std::size_t c : key_cols) add(c < first.size() ? csv_line_field(first[c]) : "");
+    add(key_text[key]);
     std::size_t errors = 0;
-    for (const auto* r : rows) errors += (*r)[status] == "error";
+    for (const Row* r : rows) errors += r->status == "error";
     add(std::to_string(rows.size()));
     add(std::to_string(errors));
-    for (const char* m : kMetrics) {
-      const std::size_t c = runs.column(m);
+    for (const auto& m : kMetrics) {
       std::vector<double> v;
-      for (const auto* r : rows)
-        if ((*r)[status] != "error" && std::isfinite(parse((*r)[c]))) v.push_back(parse((*r)[c]));
+      for (const Row* r : rows)
+        if (r->status != "error" && std::isfinite(r->*m.member)) v.push_back(r->*m.member);
       std::sort(v.begin(), v.end());
       double mean = 0;
       for (double x : v) mean += x / double(v.size());
@@ -102,18 +111,15 @@ void write_summary(const CsvTable& runs, const std::vector<double>& tolerances,
     }
     for (double tol : tolerances) {
       std::size_t fails = 0;
-      for (const auto* r : rows) {
-        const double e = parse((*r)[rel]);
-        fails += !(e <= tol);  // NaN (error rows) counts as a failure
-      }
+      for (const Row* r : rows) fails += !(r->rel_err <= tol);  // NaN (error rows) fails
       const auto [lo, hi] = clopper_pearson(fails, rows.size());
       add(format_double(double(fails) / double(rows.size())));
       add(format_double(lo));
       add(format_double(hi));
     }
     std::vector<double> times;
-    for (const auto* r : rows)
-      if ((*r)[status] != "error") times.push_back(parse((*r)[time]));
+    for (const Row* r : rows)
+      if (r->status != "error") times.push_back(r->time_s);
     std::sort(times.begin(), times.end());
     add(format_double(quantile(times, 0.5)));
     text += '\n';

@@ -16,7 +16,7 @@ namespace specbench {
 /// rows counting as failures), fail_TOL_lo and fail_TOL_hi (95% Clopper-Pearson interval); and
 /// time_median. Groups appear in order of first appearance in runs.csv. Drift rows (step column
 /// set) are grouped per step as well.
-void write_summary(const CsvTable& runs, const std::vector<double>& tolerances,
+void write_summary(const std::vector<Row>& runs, const std::vector<double>& tolerances,
                    const std::filesystem::path& path);
 
 /// The q-quantile of the values by linear interpolation between order statistics (numpy's

@@ -17,6 +17,7 @@
 #include "harness/output.hpp"
 #include "harness/provenance.hpp"
 #include "harness/reference_cache.hpp"
+#include "harness/results/columns.hpp"
 #include "harness/summary.hpp"
 
 namespace specbench {
@@ -490,16 +491,6 @@ std::vector<std::vector<std::size_t>> groups_of(const SweepPlan& plan,
   return groups;
 }
 
-std::string join_csv(const std::vector<std::string>& fields) {
-  std::string line;
-  for (std::size_t k = 0; k < fields.size(); ++k) {
-    if (k > 0) line.push_back(',');
-    line.append(csv_line_field(fields[k]));
-  }
-  line.push_back('\n');
-  return line;
-}
-
 }  // namespace
 
 ResumeState inspect_output(const SweepPlan& plan, const std::filesystem::path& output) {
@@ -509,10 +500,12 @@ ResumeState inspect_output(const SweepPlan& plan, const std::filesystem::path& o
   if (!std::filesystem::exists(runs_path)) return state;
   state.exists = true;
   const std::string advice = "; use --fresh to start over, or another --out";
-  const CsvTable table = read_csv(runs_path);
-  if (table.header != row_columns())
-    throw InvalidArgument(runs_path.string() +
-                          " has other columns (written by another specbench version)" + advice);
+  RunsFile table;
+  try {
+    table = read_runs(runs_path);
+  } catch (const InvalidArgument& e) {
+    throw InvalidArgument(std::string(e.what()) + advice);
+  }
   const auto meta_path = output / "meta.json";
   if (std::filesystem::exists(meta_path)) {
     nlohmann::json meta;
@@ -530,16 +523,15 @@ ResumeState inspect_output(const SweepPlan& plan, const std::filesystem::path& o
   }
   std::map<std::string, std::size_t> index;
   for (std::size_t r = 0; r < plan.runs.size(); ++r) index[plan.runs[r].cell] = r;
-  const std::size_t cell_col = table.column("cell");
   std::map<std::size_t, std::size_t> counts;
-  for (const auto& row : table.rows) {
-    const auto it = index.find(row[cell_col]);
-    if (it == index.end()) {
-      const auto matrix = row[table.column("matrix")], est = row[table.column("estimator")];
-      throw InvalidArgument(runs_path.string() + " has rows of cells this config does not have (" +
-                            matrix + ", " + est + ", cell " + row[cell_col] +
-                            "): the config changed since they were written" + advice);
-    }
+  for (std::size_t k = 0; k < table.rows.size(); ++k) {
+    const Row& row = table.rows[k];
+    const auto it = index.find(row.cell);
+    if (it == index.end())
+      throw InvalidArgument(runs_path.string() + ":" + std::to_string(table.lines[k]) +
+                            ": a row of a cell this config does not have (" + row.matrix + ", " +
+                            row.estimator + ", cell " + row.cell +
+                            "): the config changed since it was written" + advice);
     ++counts[it->second];
   }
   for (const auto& [r, n] : counts) {
@@ -664,14 +656,13 @@ SweepSummary run_sweep(const SweepPlan& plan, const SweepOptions& options) {
   if (!options.fresh) state = inspect_output(plan, summary.output);
   if (state.exists && !options.fresh && (state.dropped_rows > 0 || state.torn)) {
     // Rewrite runs.csv without the incomplete cells and the torn line, atomically.
-    const CsvTable table = read_csv(runs_path);
+    const RunsFile table = read_runs(runs_path);
     std::map<std::string, char> done_cells;
     for (std::size_t r = 0; r < plan.runs.size(); ++r)
       if (state.done[r]) done_cells[plan.runs[r].cell] = 1;
     std::string text = csv_header();
-    const std::size_t cell_col = table.column("cell");
-    for (const auto& row : table.rows)
-      if (done_cells.count(row[cell_col])) text += join_csv(row);
+    for (const Row& row : table.rows)  // the writer is canonical: each line comes back as it was
+      if (done_cells.count(row.cell)) text += csv_line(row);
     write_file_atomic(runs_path, text);
   }
   std::vector<std::size_t> todo;
@@ -895,7 +886,7 @@ SweepSummary run_sweep(const SweepPlan& plan, const SweepOptions& options) {
   }
 
   // ---- summary.csv from the whole runs.csv (resumed rows included) ----
-  write_summary(read_csv(runs_path), plan.tolerances, summary.output / "summary.csv");
+  write_summary(read_runs(runs_path).rows, plan.tolerances, summary.output / "summary.csv");
   summary.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   meta["status"] = options.shards > 1 ? "shard complete" : "complete";
   meta["finished_utc"] = utc_now();
@@ -945,17 +936,20 @@ SweepSummary merge_outputs(const std::vector<std::filesystem::path>& inputs,
                       " is still running or was killed (status 'running'): finish or resume it");
     for (const auto& ref : meta.value("references", nlohmann::json::array()))
       references.push_back(ref);
-    const CsvTable table = read_csv(dir / "runs.csv");
-    SPECBENCH_REQUIRE(table.header == row_columns(), "merge: ", (dir / "runs.csv").string(),
-                      " has other columns");
-    const std::size_t cell_col = table.column("cell");
-    const std::size_t time = table.column("time_s"), spread = table.column("time_spread");
+    RunsFile table;
+    try {
+      table = read_runs(dir / "runs.csv");
+    } catch (const InvalidArgument& e) {
+      throw InvalidArgument(std::string("merge: ") + e.what());
+    }
+    SPECBENCH_REQUIRE(!table.torn, "merge: ", (dir / "runs.csv").string(),
+                      " ends in a torn line (a run was killed mid-write): resume it first");
     std::map<std::string, std::string> mine, accuracy;
-    for (auto row : table.rows) {
-      if (!mine.count(row[cell_col])) cell_order.push_back(row[cell_col]);
-      mine[row[cell_col]] += join_csv(row);
-      row[time] = row[spread] = "";
-      accuracy[row[cell_col]] += join_csv(row);
+    for (Row row : table.rows) {
+      if (!mine.count(row.cell)) cell_order.push_back(row.cell);
+      mine[row.cell] += csv_line(row);
+      row.time_s = row.time_spread = 0;  // timing may differ between inputs; accuracy may not
+      accuracy[row.cell] += csv_line(row);
     }
     for (const auto& [cell, rows] : mine) {
       auto [it, inserted] = cell_accuracy.emplace(cell, accuracy[cell]);
@@ -974,11 +968,11 @@ SweepSummary merge_outputs(const std::vector<std::filesystem::path>& inputs,
   std::filesystem::create_directories(output);
   for (const auto& cell : cell_order) text += cell_rows[cell];
   write_file_atomic(output / "runs.csv", text);
-  const CsvTable merged = read_csv(output / "runs.csv");
+  const RunsFile merged = read_runs(output / "runs.csv");
   summary.rows = merged.rows.size();
-  for (const auto& row : merged.rows) summary.errors += row[merged.column("status")] == "error";
+  for (const Row& row : merged.rows) summary.errors += row.status == "error";
   std::vector<double> tolerances = first_meta.value("tolerances", std::vector<double>{1e-2});
-  write_summary(merged, tolerances, output / "summary.csv");
+  write_summary(merged.rows, tolerances, output / "summary.csv");
   nlohmann::json meta = first_meta;
   meta["provenance"] = provenance();
   meta["merged_from"] = nlohmann::json::array();

@@ -59,8 +59,8 @@ bool tokenize(const std::string& text, OnLine&& on_line) {
   return line_start < text.size();
 }
 
-[[noreturn]] void bad_field(const std::filesystem::path& path, std::size_t line,
-                            const RunColumn& c, const std::string& text, const char* what) {
+[[noreturn]] void bad_field(const std::filesystem::path& path, std::size_t line, const RunColumn& c,
+                            const std::string& text, const char* what) {
   throw InvalidArgument(path.string() + ":" + std::to_string(line) + ": column '" +
                         std::string(c.name) + "': " + what + ": '" + text.substr(0, 80) + "'");
 }
@@ -97,8 +97,9 @@ void parse_field(const std::filesystem::path& path, std::size_t line, const RunC
     case T::Status: {
       const auto& known = run_statuses();
       if (std::find(known.begin(), known.end(), s) == known.end())
-        bad_field(path, line, c, s, "unknown status (accepted: converged, max_iterations, "
-                                    "breakdown, error)");
+        bad_field(path, line, c, s,
+                  "unknown status (accepted: converged, max_iterations, "
+                  "breakdown, error)");
       row.*std::get<std::string Row::*>(c.member) = s;
       return;
     }
@@ -202,8 +203,10 @@ RunsFile read_runs(const std::filesystem::path& path) {
       bool same = fields.size() == columns.size();
       for (std::size_t k = 0; same && k < fields.size(); ++k) same = fields[k] == columns[k].name;
       if (!same)
-        throw InvalidArgument(path.string() + ":1: has other columns than a runs.csv of this "
-                              "specbench (" + std::to_string(fields.size()) + " columns, " +
+        throw InvalidArgument(path.string() +
+                              ":1: has other columns than a runs.csv of this "
+                              "specbench (" +
+                              std::to_string(fields.size()) + " columns, " +
                               std::to_string(columns.size()) + " expected, first '" +
                               (fields.empty() ? std::string() : fields[0].substr(0, 40)) +
                               "'): written by another version, or not a runs.csv");

@@ -6,7 +6,7 @@ set -u
 bin=${1:?usage: test_cli.sh SPECBENCH}
 py=/usr/bin/python3
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+trap '[ -n "${KEEP_TMP:-}" ] && echo "kept $tmp" || rm -rf "$tmp"' EXIT
 # A fresh reference cache of our own (never the user's).
 export SPECBENCH_CACHE_DIR="$tmp/cache"
 pass=0
@@ -271,9 +271,49 @@ expect "compare missing baseline" 2 "cannot open" -- compare "$tmp/nothing" "$tm
 mkdir -p "$tmp/malformed" && printf 'a,b\n1,2\n' >"$tmp/malformed/runs.csv"
 expect "compare baseline without meta.json" 2 "malformed/meta.json: cannot open" -- compare "$tmp/malformed" "$tmp/small"
 cp "$tmp/small/meta.json" "$tmp/malformed/"
-expect "compare malformed baseline" 2 "not a specbench runs.csv" -- compare "$tmp/malformed" "$tmp/small"
+expect "compare malformed baseline" 2 "malformed/runs.csv:1: has other columns.*not a runs.csv" -- compare "$tmp/malformed" "$tmp/small"
 mkdir -p "$tmp/short" && cp "$tmp/small/meta.json" "$tmp/short/" && head -3 "$tmp/small/runs.csv" >"$tmp/short/runs.csv" && printf 'x,y\n' >>"$tmp/short/runs.csv"
 expect "compare: a row with too few fields" 2 "short/runs.csv:4: 2 fields, the header has" -- compare "$tmp/short" "$tmp/small"
+# Damaged runs.csv, one class each (issue 15): garbage bytes mid-file, a column deleted from the
+# data rows, an appended blank line, a shortened row, a bad number, an unknown status. run
+# (resume), merge and compare all refuse with exit 2 naming file:line, write nothing and leave the
+# folder as it was.
+damage() {  # damage NAME PYTHON-CODE: a copy of $tmp/small whose runs.csv lines L are edited
+  rm -rf "$tmp/dmg_$1" && cp -r "$tmp/small" "$tmp/dmg_$1"
+  $py - "$tmp/dmg_$1/runs.csv" "$2" <<'PY'
+import sys
+path, code = sys.argv[1], sys.argv[2]
+data = open(path, "rb").read()
+lines = data.split(b"\n")[:-1]
+exec(code)
+open(path, "wb").write(b"".join(l + b"\n" for l in lines))
+PY
+}
+damage garbage 'lines[9] = b"\x00\xff\xfe garbage \x01"'
+damage column 'lines[1:] = [b",".join(l.split(b",")[:4] + l.split(b",")[5:]) for l in lines[1:]]'
+damage blank 'lines.append(b"")'
+damage short 'lines[6] = lines[6][: len(lines[6]) // 2]'
+# (a field by column name: csv parses the quoted matrix specs, which hold commas)
+setf='import csv, io
+def set_field(k, col, value):
+    head = next(csv.reader([lines[0].decode()]))
+    row = next(csv.reader([lines[k].decode()]))
+    row[head.index(col)] = value
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow(row)
+    lines[k] = out.getvalue().encode()
+'
+damage number "$setf"'set_field(4, "sigma", "1.2.3")'
+damage status "$setf"'set_field(4, "status", "finished")'
+for d in garbage column blank short number status; do
+  before=$(cd "$tmp/dmg_$d" && md5sum runs.csv meta.json summary.csv)
+  expect "damaged ($d): run refuses" 2 "dmg_$d/runs.csv:[0-9]+: " -- run "$tmp/small.toml" --out "$tmp/dmg_$d"
+  expect "damaged ($d): merge refuses" 2 "dmg_$d/runs.csv:[0-9]+: " -- merge "$tmp/dmg_$d" --out "$tmp/dmg_merged_$d"
+  expect "damaged ($d): compare refuses" 2 "dmg_$d/runs.csv:[0-9]+: " -- compare "$tmp/dmg_$d" "$tmp/small"
+  after=$(cd "$tmp/dmg_$d" && md5sum runs.csv meta.json summary.csv)
+  [ "$before" = "$after" ] && [ ! -e "$tmp/dmg_merged_$d" ] && ok "damaged ($d): nothing written" ||
+    bad "damaged ($d): something was written" "$(ls "$tmp/dmg_$d" "$tmp/dmg_merged_$d" 2>&1)"
+done
 expect "compare json format" 0 '"verdict": "PASS"' -- compare "$tmp/small" "$tmp/small" --format json --timing never
 expect "record" 0 "recorded run 1" -- record "$tmp/small" --db "$tmp/h.sqlite"
 expect "record again" 0 "already recorded" -- record "$tmp/small" --db "$tmp/h.sqlite"
