@@ -9,6 +9,7 @@
 #include <fstream>
 #include <limits>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
@@ -17,6 +18,7 @@
 #include "harness/experiment.hpp"
 #include "harness/output.hpp"
 #include "harness/results/columns.hpp"
+#include "harness/results/lock.hpp"
 #include "harness/summary.hpp"
 
 namespace specbench {
@@ -216,6 +218,9 @@ bool keeps_orthogonality(const std::string& estimator, const std::string& params
 
 RunDir load_run(const fs::path& dir, const std::string& side) {
   RunDir run{.dir = dir};
+  // Not while a run writes the folder (it would be read half-written): refused with the pid.
+  std::unique_ptr<FolderLock> lock;
+  if (fs::is_directory(dir)) lock = std::make_unique<FolderLock>(dir, FolderLock::Mode::Shared);
   const fs::path meta_path = dir / "meta.json", runs_path = dir / "runs.csv";
   try {
     std::ifstream in(meta_path);

@@ -16,6 +16,7 @@
 #include "algorithms/error.hpp"
 #include "harness/output.hpp"
 #include "harness/provenance.hpp"
+#include "harness/results/lock.hpp"
 
 namespace specbench {
 namespace {
@@ -111,6 +112,9 @@ void bind_text(sqlite3_stmt* s, int i, const std::string& v) {
 }  // namespace
 
 long long record_run(const std::filesystem::path& results, const std::filesystem::path& db_path) {
+  SPECBENCH_REQUIRE(std::filesystem::is_directory(results), results.string(),
+                    ": not a result folder");
+  const FolderLock lock(results, FolderLock::Mode::Shared);  // not while a run writes it
   nlohmann::json meta;
   {
     std::ifstream in(results / "meta.json");

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <sstream>
 #include <thread>
@@ -18,6 +19,7 @@
 #include "harness/provenance.hpp"
 #include "harness/reference_cache.hpp"
 #include "harness/results/columns.hpp"
+#include "harness/results/lock.hpp"
 #include "harness/summary.hpp"
 
 namespace specbench {
@@ -646,6 +648,8 @@ SweepSummary run_sweep(const SweepPlan& plan, const SweepOptions& options) {
   SPECBENCH_REQUIRE(options.shards >= 1 && options.shard >= 1 && options.shard <= options.shards,
                     "--shard K/N needs 1 <= K <= N, got ", options.shard, "/", options.shards);
   std::filesystem::create_directories(summary.output);
+  // One writer per folder, for the whole run: a second run (or a merge into it) exits 2 now.
+  const FolderLock lock(summary.output, FolderLock::Mode::Exclusive);
   const auto runs_path = summary.output / "runs.csv", meta_path = summary.output / "meta.json";
   const auto started_at = utc_now();
   const auto start = Clock::now();
@@ -911,6 +915,23 @@ SweepSummary merge_outputs(const std::vector<std::filesystem::path>& inputs,
   SweepSummary summary;
   summary.output = output;
   nlohmann::json references = nlohmann::json::array();
+  // The inputs are read under shared locks (a run still writing one is refused), the output is
+  // written under an exclusive one; an output folder created here is removed again on failure.
+  std::vector<std::unique_ptr<FolderLock>> locks;
+  for (const auto& dir : inputs)
+    if (std::filesystem::is_directory(dir))
+      locks.push_back(std::make_unique<FolderLock>(dir, FolderLock::Mode::Shared));
+  const bool created = !std::filesystem::exists(output);
+  std::filesystem::create_directories(output);
+  struct RemoveIfFailed {
+    std::filesystem::path dir;
+    bool armed;
+    ~RemoveIfFailed() {
+      std::error_code ec;
+      if (armed && std::uncaught_exceptions() > 0) std::filesystem::remove_all(dir, ec);
+    }
+  } cleanup{output, created};
+  locks.push_back(std::make_unique<FolderLock>(output, FolderLock::Mode::Exclusive));
   for (const auto& dir : inputs) {
     nlohmann::json meta;
     try {

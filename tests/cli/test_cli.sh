@@ -385,6 +385,36 @@ assert sorted(a) == sorted(b), (len(a), len(b))
 PY
 then ok "SIGKILL x$kills then resume: identical rows"; else bad "SIGKILL then resume" "kills: $kills"; fi
 
+# Two runs into one folder (issue 15): the second exits 2 while the first still runs, naming its
+# pid; a merge or a record of the folder being written is refused alike; the first completes
+# with exactly an uninterrupted run's rows.
+rm -rf "$tmp/conc"
+"$bin" run "$tmp/kill.toml" --out "$tmp/conc" -q --jobs 1 >/dev/null 2>&1 &
+first=$!
+for _ in $(seq 1 200); do [ -s "$tmp/conc/meta.json" ] && break; sleep 0.02; done
+second=$("$bin" run "$tmp/kill.toml" --out "$tmp/conc" -q --jobs 1 2>&1)
+rc2=$?
+kill -0 "$first" 2>/dev/null && still=1 || still=0
+merged=$("$bin" merge "$tmp/conc" --out "$tmp/conc_merged" 2>&1)
+rcm=$?
+recorded=$("$bin" record "$tmp/conc" --db "$tmp/conc.sqlite" 2>&1)
+rcr=$?
+wait "$first"
+rc1=$?
+if [ "$rc2" -eq 2 ] && grep -q "conc is in use by pid $first" <<<"$second" && [ "$still" -eq 1 ] &&
+   [ "$rcm" -eq 2 ] && grep -q "in use by pid $first" <<<"$merged" && [ ! -e "$tmp/conc_merged" ] &&
+   [ "$rcr" -eq 2 ] && grep -q "in use by pid $first" <<<"$recorded" && [ "$rc1" -eq 0 ] &&
+   $py - "$tmp/kill_full/runs.csv" "$tmp/conc/runs.csv" <<'PY'
+import csv, sys
+def rows(path):
+    return sorted(tuple(v for k, v in r.items() if k not in ("time_s", "time_spread"))
+                  for r in csv.DictReader(open(path, newline="")))
+a, b = rows(sys.argv[1]), rows(sys.argv[2])
+assert a == b and len(set(b)) == len(b), (len(a), len(b))
+PY
+then ok "two runs into one folder: the second refused at once, the first complete"
+else bad "two runs into one folder" "rc1=$rc1 rc2=$rc2 still=$still rcm=$rcm rcr=$rcr: $second / $merged / $recorded"; fi
+
 # Determinism across kernel threads: the fused Gram kernel splits 256-row chunks over the threads
 # and sums their partials in chunk order, so --threads 1 and --threads 3 give bit-identical rows
 # (1024 x 800 has 4 chunks and >= 2^18 entries per worker, so 3 workers really run).
