@@ -495,6 +495,44 @@ std::vector<std::vector<std::size_t>> groups_of(const SweepPlan& plan,
 
 }  // namespace
 
+namespace {
+
+/// Whether `list` (meta.json references) already has the reference of `ref`'s matrix,
+/// precision and drift step.
+bool contains_reference(const nlohmann::json& list, const nlohmann::json& ref) {
+  auto key = [](const nlohmann::json& r) {
+    return r.value("matrix", "") + '|' + r.value("precision", "") + '|' +
+           (r.contains("step") ? r["step"].dump() : std::string());
+  };
+  const std::string k = key(ref);
+  for (const auto& r : list)
+    if (key(r) == k) return true;
+  return false;
+}
+
+/// A failed cell still writes exactly its planned rows (one per checkpoint, with that checkpoint
+/// and its parameters), each a copy of the error row `like`: the cell is complete, so a resume
+/// keeps it instead of rerunning it every time.
+std::vector<Row> planned_error_rows(const RunSpec& run, const Row& like) {
+  std::vector<int> checkpoints = run.checkpoints;
+  std::sort(checkpoints.begin(), checkpoints.end());
+  checkpoints.erase(std::unique(checkpoints.begin(), checkpoints.end()), checkpoints.end());
+  const EstimatorInfo& info = *run.estimator.info;
+  if (checkpoints.size() != run.rows || info.iteration_param.empty()) return {like};
+  std::vector<Row> rows;
+  for (int c : checkpoints) {
+    Row row = like;
+    ParamSet at = run.estimator.params;
+    at.set(info.iteration_param, static_cast<long long>(c));
+    row.params = at.to_string();
+    row.checkpoint = c;
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+}  // namespace
+
 ResumeState inspect_output(const SweepPlan& plan, const std::filesystem::path& output) {
   ResumeState state;
   state.done.assign(plan.runs.size(), 0);
@@ -517,11 +555,27 @@ ResumeState inspect_output(const SweepPlan& plan, const std::filesystem::path& o
     } catch (const std::exception& e) {
       throw InvalidArgument(meta_path.string() + " does not parse (" + e.what() + ")" + advice);
     }
-    const auto commit = meta.value("/provenance/git_commit"_json_pointer, std::string());
-    const auto now = provenance()["git_commit"].get<std::string>();
-    if (commit != now)
-      throw InvalidArgument(output.string() + " was written by specbench commit " + commit +
-                            ", this is " + now + ": its rows may not be comparable" + advice);
+    SPECBENCH_REQUIRE(meta.is_object(), meta_path.string(), " is not a JSON object", advice);
+    // Only a run of this config, by this build on this machine, is continued: other rows would
+    // not be comparable with the ones added now.
+    const std::string name = meta.value("name", "");
+    if (name != plan.name)
+      throw InvalidArgument(output.string() + " holds a run of config '" + name + "' (" +
+                            meta.value("config_path", "?") + "), not of '" + plan.name + "'" +
+                            advice);
+    const auto now = provenance();
+    const std::pair<const char*, const char*> same[] = {{"git_commit", "specbench commit"},
+                                                        {"git_dirty", "working tree dirty flag"},
+                                                        {"blas", "BLAS library and kernel"},
+                                                        {"hostname", "host"}};
+    for (const auto& [key, what] : same) {
+      const auto then = meta.value("/provenance"_json_pointer / key, std::string());
+      const auto here = now.value(key, std::string());
+      if (then != here)
+        throw InvalidArgument(output.string() + " was written with " + what + " '" + then +
+                              "', this is '" + here + "': its rows may not be comparable" + advice);
+    }
+    state.previous_meta = std::move(meta);
   }
   std::map<std::string, std::size_t> index;
   for (std::size_t r = 0; r < plan.runs.size(); ++r) index[plan.runs[r].cell] = r;
@@ -658,6 +712,12 @@ SweepSummary run_sweep(const SweepPlan& plan, const SweepOptions& options) {
   ResumeState state;
   state.done.assign(plan.runs.size(), 0);
   if (!options.fresh) state = inspect_output(plan, summary.output);
+  if (options.fresh) {
+    // Start over: every output of the previous run goes, so nothing stale sits beside the new.
+    for (const char* name : {"runs.csv", "summary.csv", "meta.json", "compare.md", "compare.json"})
+      std::filesystem::remove(summary.output / name);
+    std::filesystem::remove_all(summary.output / "figures");
+  }
   if (state.exists && !options.fresh && (state.dropped_rows > 0 || state.torn)) {
     // Rewrite runs.csv without the incomplete cells and the torn line, atomically.
     const RunsFile table = read_runs(runs_path);
@@ -697,10 +757,17 @@ SweepSummary run_sweep(const SweepPlan& plan, const SweepOptions& options) {
                                               : "serial"},
       {"tolerances", plan.tolerances},
       {"started_utc", started_at},
+      {"last_started_utc", started_at},
       {"status", "running"},
       {"columns", row_columns()},
       {"references", nlohmann::json::array()},
   };
+  // A resumed run continues the previous one: its first start, and the references of the cells
+  // it already finished (this invocation adds only those it computes).
+  if (state.exists && state.previous_meta.is_object()) {
+    meta["started_utc"] = state.previous_meta.value("started_utc", started_at);
+    meta["references"] = state.previous_meta.value("references", nlohmann::json::array());
+  }
   write_file_atomic(meta_path, meta.dump(2) + "\n");
   CsvWriter csv(runs_path, state.exists && !options.fresh);
 
@@ -715,7 +782,11 @@ SweepSummary run_sweep(const SweepPlan& plan, const SweepOptions& options) {
     auto ref = reference_to_json(p);
     if (step >= 0) ref["step"] = step;
     std::lock_guard lock(meta_mutex);
+    if (contains_reference(meta["references"], ref)) return;
     meta["references"].push_back(std::move(ref));
+    // On disk before any row of this matrix is written: a kill never leaves rows whose
+    // reference meta.json lacks (a resume does not recompute the references of finished cells).
+    write_file_atomic(meta_path, meta.dump(2) + "\n");
   };
   auto tag = [](std::vector<Row>& rows, const RunSpec& run) {
     for (Row& r : rows) r.cell = run.cell;
@@ -780,8 +851,12 @@ SweepSummary run_sweep(const SweepPlan& plan, const SweepOptions& options) {
           rows = run_estimator(*problem, run.estimator, run.seed, run.checkpoints, false, {}, {},
                                options.threads)
                      .rows;
+          // An estimator that threw mid-run returns one error row: the cell's planned rows.
+          if (rows.size() != run.rows && !rows.empty() && rows.front().status == "error")
+            rows = planned_error_rows(run, rows.front());
         } catch (const std::exception& e) {
-          rows.assign(1, failed_row(spec, run.precision, run.estimator, run.seed, e.what()));
+          rows = planned_error_rows(
+              run, failed_row(spec, run.precision, run.estimator, run.seed, e.what()));
         }
         out[task.runs.front()] = std::move(rows);
       } else {
@@ -883,10 +958,6 @@ SweepSummary run_sweep(const SweepPlan& plan, const SweepOptions& options) {
       for (const Row& row : rows) summary.errors += row.status == "error";
     }
     if (retime) progress.advance(results.size());
-    {
-      std::lock_guard lock(meta_mutex);
-      write_file_atomic(meta_path, meta.dump(2) + "\n");
-    }
   }
 
   // ---- summary.csv from the whole runs.csv (resumed rows included) ----
@@ -956,7 +1027,7 @@ SweepSummary merge_outputs(const std::vector<std::filesystem::path>& inputs,
     SPECBENCH_REQUIRE(meta.value("status", "") != "running", "merge: ", dir.string(),
                       " is still running or was killed (status 'running'): finish or resume it");
     for (const auto& ref : meta.value("references", nlohmann::json::array()))
-      references.push_back(ref);
+      if (!contains_reference(references, ref)) references.push_back(ref);
     RunsFile table;
     try {
       table = read_runs(dir / "runs.csv");

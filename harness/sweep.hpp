@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -74,11 +75,13 @@ struct ResumeState {
   std::vector<char> done;  ///< per run: all its rows are in runs.csv
   std::size_t done_cells = 0, kept_rows = 0, dropped_rows = 0;
   bool exists = false, torn = false;
+  nlohmann::json previous_meta;  ///< the folder's meta.json, if any (null otherwise)
 };
 
 /// Reads OUTPUT/runs.csv and meta.json against the plan. Throws InvalidArgument, explaining why,
-/// if they cannot be resumed: other columns, another code version, or rows of cells this plan
-/// does not have (a changed config).
+/// if they cannot be resumed: a damaged runs.csv (file:line), a run of another config, another
+/// commit, dirty flag, BLAS library or kernel, or host, or rows of cells this plan does not have
+/// (a changed config).
 ResumeState inspect_output(const SweepPlan& plan, const std::filesystem::path& output);
 
 /// `specbench run --dry-run`: the cells, how many are done, and an estimate of the work.

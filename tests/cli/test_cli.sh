@@ -364,14 +364,19 @@ name = "power"
 name = "torch_power"
 TOML
 "$bin" run "$tmp/kill.toml" --out "$tmp/kill_full" -q --jobs 2 >/dev/null 2>&1
+# 30 kills at pseudo-random moments (a fixed sequence in 0.05-0.3 s, on a sweep long enough that
+# all 30 land before it completes); meta.json must then equal the uninterrupted run's too, times
+# aside: the same references (each once), rows and status.
+sed 's/^seeds = 80$/seeds = 600/' "$tmp/kill.toml" >"$tmp/kill30.toml"
+"$bin" run "$tmp/kill30.toml" --out "$tmp/kill30_full" -q --jobs 2 >/dev/null 2>&1
 kills=0
-for delay in 0.15 0.3 0.2 0.4 0.25 0.35; do
-  timeout -s KILL "$delay" "$bin" run "$tmp/kill.toml" --out "$tmp/kill_res" -q --jobs 2 >/dev/null 2>&1
+for delay in $(awk 'BEGIN { srand(15); for (k = 0; k < 30; k++) printf "%.3f ", 0.05 + 0.25 * rand() }'); do
+  timeout -s KILL "$delay" "$bin" run "$tmp/kill30.toml" --out "$tmp/kill_res" -q --jobs 2 >/dev/null 2>&1
   [ $? -eq 137 ] && kills=$((kills + 1))
 done
-"$bin" run "$tmp/kill.toml" --out "$tmp/kill_res" -q --jobs 2 >/dev/null 2>&1
-if [ "$kills" -ge 4 ] && $py - "$tmp/kill_full/runs.csv" "$tmp/kill_res/runs.csv" <<'PY'
-import csv, sys
+"$bin" run "$tmp/kill30.toml" --out "$tmp/kill_res" -q --jobs 2 >/dev/null 2>&1
+if [ "$kills" -eq 30 ] && $py - "$tmp/kill30_full" "$tmp/kill_res" <<'PY'
+import csv, json, os, sys
 def rows(path):
     with open(path, newline="") as f:
         text = f.read()
@@ -379,11 +384,24 @@ def rows(path):
     out = [tuple(v for k, v in r.items() if k not in ("time_s", "time_spread"))
            for r in csv.DictReader(text.splitlines())]
     return out
-a, b = rows(sys.argv[1]), rows(sys.argv[2])
+a, b = (rows(os.path.join(d, "runs.csv")) for d in sys.argv[1:3])
 assert len(b) == len(set(b)), "duplicate rows"
 assert sorted(a) == sorted(b), (len(a), len(b))
+def meta(d):
+    m = json.load(open(os.path.join(d, "meta.json")))
+    refs = sorted(json.dumps({k: v for k, v in r.items() if k not in ("time_s", "cache")},
+                             sort_keys=True) for r in m.pop("references"))
+    assert len(refs) == len(set(refs)), "a reference listed twice"
+    for k in ("started_utc", "last_started_utc", "finished_utc", "seconds", "resumed_cells",
+              "output"):
+        m.pop(k, None)
+    m["provenance"].pop("time_utc")
+    return m, refs
+(ma, ra), (mb, rb) = meta(sys.argv[1]), meta(sys.argv[2])
+assert ra == rb, (len(ra), len(rb))
+assert ma == mb, {k: (ma.get(k), mb.get(k)) for k in set(ma) | set(mb) if ma.get(k) != mb.get(k)}
 PY
-then ok "SIGKILL x$kills then resume: identical rows"; else bad "SIGKILL then resume" "kills: $kills"; fi
+then ok "SIGKILL x$kills then resume: identical rows and meta.json"; else bad "SIGKILL then resume" "kills: $kills"; fi
 
 # Two runs into one folder (issue 15): the second exits 2 while the first still runs, naming its
 # pid; a merge or a record of the folder being written is refused alike; the first completes

@@ -216,6 +216,33 @@ BOOST_AUTO_TEST_CASE(a_failing_matrix_becomes_error_rows_and_the_sweep_goes_on) 
   BOOST_TEST(lines[2].find(",max_iterations,") != std::string::npos);
 }
 
+// A failed cell with checkpoints writes exactly its planned rows (one error row per checkpoint,
+// each with that checkpoint's parameters), so a resume keeps it instead of rerunning it.
+BOOST_AUTO_TEST_CASE(a_failed_cell_writes_its_planned_rows_and_is_not_rerun) {
+  TempDir dir;
+  const auto mtx =
+      dir.write("tiny.mtx", "%%MatrixMarket matrix coordinate real general\n2 2 1\n1 1 2.0\n");
+  const auto config =
+      dir.write("fail.toml", "[sweep]\niterations = [1, 3, 9]\n[[block]]\nmatrices = [\"" +
+                                 mtx.string() + "\"]\n[[block.estimators]]\nname = \"power\"\n");
+  const SweepPlan plan = load_sweep(config);
+  fs::remove(mtx);
+  const auto s = run_sweep(plan, {.output = dir.path / "out", .quiet = true});
+  BOOST_TEST(s.rows == 3u);
+  BOOST_TEST(s.errors == 3u);
+  const auto lines = lines_of(dir.path / "out" / "runs.csv");
+  BOOST_REQUIRE_EQUAL(lines.size(), 4u);
+  for (int k = 0; k < 3; ++k) {
+    const std::string c = std::to_string(k == 0 ? 1 : k == 1 ? 3 : 9);
+    BOOST_TEST(lines[std::size_t(k) + 1].find("\"iters=" + c + ",") != std::string::npos,
+               lines[std::size_t(k) + 1]);
+    BOOST_TEST(lines[std::size_t(k) + 1].find(",error,") != std::string::npos);
+  }
+  const ResumeState state = inspect_output(plan, dir.path / "out");
+  BOOST_TEST(state.done_cells == 1u);
+  BOOST_TEST(state.dropped_rows == 0u);
+}
+
 // Matrix Market files with few nonzeros run on sparse storage, generated families on dense; the
 // row says which, and the estimate equals the dense one to rounding (8 max(m, n) eps, twice).
 BOOST_AUTO_TEST_CASE(sparse_files_run_sparse_and_agree_with_dense) {
@@ -363,30 +390,40 @@ BOOST_AUTO_TEST_CASE(resume_skips_finished_cells_and_refuses_a_changed_config) {
   run_sweep(plan, {.output = out, .quiet = true});
   BOOST_TEST((accuracy_rows(out / "runs.csv") == full));  // complete, no duplicates
 
-  // A config with other cells: refused, explaining why.
-  const SweepPlan other = load_sweep(dir.write("other.toml", std::string(kConfig) + R"(
+  // The same config (by name), edited: extending it resumes; dropping cells is refused,
+  // explaining why.
+  const SweepPlan more = load_sweep(dir.write("grid.toml", std::string(kConfig) + R"(
 [[block]]
 matrices = ["gaussian:m=9,n=9"]
 [[block.estimators]]
 name = "power"
 )"));
-  BOOST_TEST(inspect_output(other, out).done_cells > 0);  // extending a config resumes fine
-  const SweepPlan fewer = load_sweep(dir.write("fewer.toml", R"(
+  BOOST_TEST(inspect_output(more, out).done_cells > 0);  // extending a config resumes fine
+  const std::string fewer_text = R"(
 [[block]]
 matrices = ["gaussian:m=9,n=9"]
 [[block.estimators]]
 name = "power"
-)"));
-  std::string why;
-  try {
-    run_sweep(fewer, {.output = out, .quiet = true});
-  } catch (const InvalidArgument& e) {
-    why = e.what();
-  }
-  BOOST_TEST(why.find("config changed") != std::string::npos, why);
-  BOOST_TEST(why.find("--fresh") != std::string::npos, why);
-  run_sweep(fewer, {.output = out, .quiet = true, .fresh = true});
-  BOOST_TEST(accuracy_rows(out / "runs.csv").size() == fewer.rows);
+)";
+  const SweepPlan fewer = load_sweep(dir.write("grid.toml", fewer_text));
+  auto refusal = [&](const SweepPlan& p, const std::string& expected) {
+    std::string why;
+    try {
+      run_sweep(p, {.output = out, .quiet = true});
+    } catch (const InvalidArgument& e) {
+      why = e.what();
+    }
+    BOOST_TEST(why.find(expected) != std::string::npos, why);
+    BOOST_TEST(why.find("--fresh") != std::string::npos, why);
+  };
+  refusal(fewer, "config changed");
+  // Another config's folder: refused unless --fresh, which removes every previous output.
+  const SweepPlan other = load_sweep(dir.write("other.toml", fewer_text));
+  refusal(other, "holds a run of config 'grid'");
+  write_file_atomic(out / "compare.md", "stale\n");
+  run_sweep(other, {.output = out, .quiet = true, .fresh = true});
+  BOOST_TEST(accuracy_rows(out / "runs.csv").size() == other.rows);
+  BOOST_TEST(!fs::exists(out / "compare.md"));
 }
 
 // The 95% Clopper-Pearson interval: closed forms at the ends, (0, 1 - 0.025^(1/n)) for k = 0
