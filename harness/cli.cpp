@@ -298,11 +298,12 @@ int run_script(const std::string& name, const std::vector<std::string>& args) {
 struct MergeArgs {
   std::vector<std::string> inputs;
   std::string out;
+  bool partial = false;
 };
 
 int cmd_merge(const MergeArgs& args) {
   std::vector<std::filesystem::path> inputs(args.inputs.begin(), args.inputs.end());
-  const SweepSummary s = merge_outputs(inputs, args.out);
+  const SweepSummary s = merge_outputs(inputs, args.out, args.partial);
   std::cerr << "merged " << inputs.size() << " outputs: " << s.rows << " rows to "
             << (s.output / "runs.csv").string() << ", summary.csv and meta.json\n";
   return s.errors ? kExitFailure : 0;
@@ -512,6 +513,8 @@ int cli_main(int argc, char** argv) {
       "merge", "Combine the outputs of shards (same config and code) into one result set");
   merge_cmd->add_option("dirs", merge.inputs, "Output directories of the shards")->required();
   merge_cmd->add_option("--out,-o", merge.out, "Output directory")->required();
+  merge_cmd->add_flag("--partial", merge.partial,
+                      "Accept inputs that do not cover every planned cell (status 'partial')");
 
   try {
     app.parse(argc, argv);

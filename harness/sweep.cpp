@@ -161,6 +161,13 @@ void add_block(const ConfigReader& cfg, const toml::table& block, const Defaults
     if (!t)
       cfg.fail(node, "drift", "expected a table: drift = { steps = T, eta = 0.01, seed = 0 }");
     cfg.allow_keys(*t, {"steps", "eta", "seed"}, "drift");
+    // The serial timing phase re-times plain cells only (a drift run's state chains through its
+    // steps): rather than ignore the request, refuse the combination.
+    if (plan.timing_repeats > 0)
+      cfg.fail(node, "drift",
+               "drift blocks are not re-timed by [sweep] timing = { repeats = R } (their time_s "
+               "is the accuracy run's): drop `timing`, or run drift blocks in a config of their "
+               "own");
     const toml::node* steps = t->get("steps");
     if (!steps) cfg.fail(node, "drift", "needs steps = T (>= 1)");
     drift.steps = int(cfg.integers(*steps, "steps", 1).front());
@@ -973,8 +980,18 @@ SweepSummary run_sweep(const SweepPlan& plan, const SweepOptions& options) {
 }
 
 SweepSummary merge_outputs(const std::vector<std::filesystem::path>& inputs,
-                           const std::filesystem::path& output) {
+                           const std::filesystem::path& output, bool partial) {
   SPECBENCH_REQUIRE(!inputs.empty(), "merge: no input directories");
+  {
+    std::map<std::filesystem::path, std::filesystem::path> seen;
+    for (const auto& dir : inputs) {
+      std::error_code ec;
+      const auto canonical = std::filesystem::weakly_canonical(dir, ec);
+      const auto [it, fresh] = seen.emplace(ec ? dir : canonical, dir);
+      SPECBENCH_REQUIRE(fresh, "merge: ", dir.string(), " is given twice (also as ",
+                        it->second.string(), ")");
+    }
+  }
   const auto start = Clock::now();
   nlohmann::json first_meta;
   std::vector<std::string> columns;
@@ -1057,6 +1074,12 @@ SweepSummary merge_outputs(const std::vector<std::filesystem::path>& inputs,
       cell_order.erase(std::find(cell_order.rbegin(), cell_order.rend(), cell).base() - 1);
     }
   }
+  // Complete only if every planned cell is here (all shards): otherwise refused before anything
+  // is written, or with --partial written as "partial" (which compare and record refuse).
+  const std::size_t planned = first_meta.value("runs", std::size_t(0));
+  const bool complete = cell_order.size() >= planned;
+  SPECBENCH_REQUIRE(complete || partial, "merge: the inputs hold ", cell_order.size(), " of the ",
+                    planned, " planned cells: a shard is missing; give every shard, or --partial");
   std::filesystem::create_directories(output);
   for (const auto& cell : cell_order) text += cell_rows[cell];
   write_file_atomic(output / "runs.csv", text);
@@ -1071,7 +1094,8 @@ SweepSummary merge_outputs(const std::vector<std::filesystem::path>& inputs,
   for (const auto& d : inputs) meta["merged_from"].push_back(d.string());
   meta["references"] = references;
   meta["output"] = output.string();
-  meta["status"] = "complete";
+  meta.erase("shard");
+  meta["status"] = complete ? "complete" : "partial";
   meta["rows"] = summary.rows;
   meta["errors"] = summary.errors;
   meta["finished_utc"] = utc_now();

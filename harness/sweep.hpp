@@ -106,8 +106,10 @@ struct SweepSummary {
 SweepSummary run_sweep(const SweepPlan& plan, const SweepOptions& options);
 
 /// `specbench merge`: combines the outputs of shards (or any runs of the same config and code)
-/// into `output`, refusing different configs or code versions and conflicting rows.
+/// into `output`, refusing different configs or code versions, conflicting rows, an input given
+/// twice, and (unless `partial`, which writes status "partial") inputs that do not cover every
+/// planned cell.
 SweepSummary merge_outputs(const std::vector<std::filesystem::path>& inputs,
-                           const std::filesystem::path& output);
+                           const std::filesystem::path& output, bool partial = false);
 
 }  // namespace specbench

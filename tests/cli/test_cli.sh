@@ -469,6 +469,25 @@ expect "threads: zero" 2 "--threads" -- estimate --matrix "gaussian:m=10,n=10" -
 "$bin" run "$tmp/small.toml" --out "$tmp/m1" -q --shard 1/2 >/dev/null 2>&1
 "$bin" run "$tmp/kill.toml" --out "$tmp/m2" -q --shard 2/2 --jobs 1 >/dev/null 2>&1
 expect "merge: different configs" 2 "another config" -- merge "$tmp/m1" "$tmp/m2" --out "$tmp/m3"
+# A timing phase with a drift block is refused at load, naming the line (not silently ignored).
+printf '[sweep]\ntiming = { repeats = 2 }\n[[block]]\nmatrices = ["gaussian:m=8,n=6"]\ndrift = { steps = 3, eta = 0.01 }\n[[block.estimators]]\nname = "power"\n' >"$tmp/drift_timed.toml"
+expect "drift with a timing phase refused" 2 "drift_timed.toml:5: key 'drift': drift blocks are not re-timed" -- run "$tmp/drift_timed.toml" --out "$tmp/drift_timed"
+# merge needs every shard (or --partial, then status "partial", which compare refuses), refuses
+# an input given twice, and writes no shard key.
+for k in 1 2 3; do "$bin" run "$tmp/small.toml" --out "$tmp/s$k" -q --shard "$k/3" >/dev/null 2>&1; done
+expect "merge: a shard missing" 2 "a shard is missing.*--partial" -- merge "$tmp/s1" "$tmp/s2" --out "$tmp/s12"
+[ ! -e "$tmp/s12" ] && ok "merge: nothing written when refused" || bad "merge: wrote $tmp/s12"
+expect "merge: --partial" 0 "merged 2 outputs" -- merge "$tmp/s1" "$tmp/s2" --out "$tmp/s12" --partial
+expect "merge: partial is not comparable" 2 "status 'partial'" -- compare "$tmp/s12" "$tmp/small"
+expect "merge: the same input twice" 2 "given twice" -- merge "$tmp/s1" "$tmp/s2" "$tmp/s1/" --out "$tmp/s121"
+expect "merge: all shards" 0 "merged 3 outputs" -- merge "$tmp/s1" "$tmp/s2" "$tmp/s3" --out "$tmp/s123"
+if $py - "$tmp/s123/meta.json" "$tmp/s12/meta.json" <<'PY'
+import json, sys
+full, part = (json.load(open(p)) for p in sys.argv[1:3])
+assert full["status"] == "complete" and "shard" not in full, full.get("status")
+assert part["status"] == "partial" and "shard" not in part, part.get("status")
+PY
+then ok "merge: status complete or partial, no shard key"; else bad "merge: status and shard key"; fi
 bad_dist=$($py scripts/distribution.py "$tmp/nope.csv" 2>&1); rc=$?
 [ $rc -ne 0 ] && grep -q "cannot read" <<<"$bad_dist" && ok "distribution.py: missing file" || bad "distribution.py: missing file" "$bad_dist"
 
