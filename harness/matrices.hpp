@@ -40,6 +40,11 @@ struct MatrixFamilyRegistrar {
 /// (`family:k=v,...` in schema order with defaults filled in; `mtx:PATH` for files, with PATH as
 /// written, so that the text, and the cell keys made from it, do not depend on where the
 /// repository or the working directory is).
+/// The version of the generated families: part of every cell key of a generated matrix. Bump it
+/// whenever a family's output changes for the same spec (a new generator, a fixed bug), so that
+/// resumes and compares never mix matrices of two generators under one key.
+inline constexpr int kGeneratorVersion = 1;
+
 struct MatrixSpec {
   std::string family;
   ParamSet params;  ///< for files, `path` is the path opened (see `file`)

@@ -386,12 +386,33 @@ SweepPlan load_sweep(const std::filesystem::path& config) {
            (std::tie(a.matrix, a.precision) == std::tie(b.matrix, b.precision) &&
             a.drift.key() < b.drift.key());
   });
-  // Cell keys: a hash of everything that determines the cell's rows.
+  // Cell keys: a hash of everything that determines the cell's rows, the matrix by its content:
+  // a file by the SHA-256 of its bytes (an edited file makes new cells, so a resume or a compare
+  // never mixes rows of two versions of it), a generated family by the generators' version.
+  std::vector<std::string> content(plan.matrices.size());
+  for (std::size_t k = 0; k < plan.matrices.size(); ++k) {
+    const MatrixSpec& spec = plan.matrices[k];
+    if (spec.file.empty()) {
+      content[k] = "gen-" + std::to_string(kGeneratorVersion);
+      continue;
+    }
+    std::ifstream in(spec.file, std::ios::binary);
+    if (!in) {  // unreadable now: its cells become error rows when the sweep reaches them
+      content[k] = "unreadable";
+      continue;
+    }
+    Sha256 h;
+    std::vector<char> buf(1 << 16);
+    while (in.read(buf.data(), std::streamsize(buf.size())) || in.gcount() > 0)
+      h.update(buf.data(), std::size_t(in.gcount()));
+    content[k] = "sha256:" + h.hex();
+  }
   std::map<std::string, std::size_t> seen;
   for (auto& run : plan.runs) {
     std::ostringstream key;
-    key << plan.matrices[run.matrix].text << '|' << to_string(run.precision) << '|'
-        << run.estimator.info->name << '|' << run.estimator.params.to_string() << '|';
+    key << plan.matrices[run.matrix].text << '|' << content[run.matrix] << '|'
+        << to_string(run.precision) << '|' << run.estimator.info->name << '|'
+        << run.estimator.params.to_string() << '|';
     for (int c : run.checkpoints) key << c << ',';
     key << '|' << run.seed << '|' << run.drift.steps << ',' << format_double(run.drift.eta) << ','
         << run.drift.seed;
@@ -594,7 +615,7 @@ ResumeState inspect_output(const SweepPlan& plan, const std::filesystem::path& o
       throw InvalidArgument(runs_path.string() + ":" + std::to_string(table.lines[k]) +
                             ": a row of a cell this config does not have (" + row.matrix + ", " +
                             row.estimator + ", cell " + row.cell +
-                            "): the config changed since it was written" + advice);
+                            "): the config, or a matrix file it names, changed since it was written" + advice);
     ++counts[it->second];
   }
   for (const auto& [r, n] : counts) {

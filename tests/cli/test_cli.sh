@@ -469,6 +469,12 @@ expect "threads: zero" 2 "--threads" -- estimate --matrix "gaussian:m=10,n=10" -
 "$bin" run "$tmp/small.toml" --out "$tmp/m1" -q --shard 1/2 >/dev/null 2>&1
 "$bin" run "$tmp/kill.toml" --out "$tmp/m2" -q --shard 2/2 --jobs 1 >/dev/null 2>&1
 expect "merge: different configs" 2 "another config" -- merge "$tmp/m1" "$tmp/m2" --out "$tmp/m3"
+# An edited matrix file makes new cells: the resume refuses the old rows, naming the line.
+printf '%%%%MatrixMarket matrix coordinate real general\n3 2 2\n1 1 2\n3 2 1\n' >"$tmp/edit.mtx"
+printf '[[block]]\nmatrices = ["edit.mtx"]\n[[block.estimators]]\nname = "power"\n' >"$tmp/edit.toml"
+"$bin" run "$tmp/edit.toml" --out "$tmp/edit_out" -q >/dev/null 2>&1
+printf '%%%%MatrixMarket matrix coordinate real general\n3 2 2\n1 1 2\n3 2 5\n' >"$tmp/edit.mtx"
+expect "edited matrix file: resume refused" 2 "edit_out/runs.csv:2: a row of a cell.*matrix file it names, changed" -- run "$tmp/edit.toml" --out "$tmp/edit_out"
 # A timing phase with a drift block is refused at load, naming the line (not silently ignored).
 printf '[sweep]\ntiming = { repeats = 2 }\n[[block]]\nmatrices = ["gaussian:m=8,n=6"]\ndrift = { steps = 3, eta = 0.01 }\n[[block.estimators]]\nname = "power"\n' >"$tmp/drift_timed.toml"
 expect "drift with a timing phase refused" 2 "drift_timed.toml:5: key 'drift': drift blocks are not re-timed" -- run "$tmp/drift_timed.toml" --out "$tmp/drift_timed"

@@ -32,7 +32,8 @@ BOOST_AUTO_TEST_CASE(sha256_fips_180_4_examples) {
 }
 
 // Cell key = the first 16 hex digits of SHA-256 of
-// "MATRIX|PRECISION|ESTIMATOR|PARAMS|CHECKPOINTS,|SEED|DRIFT_STEPS,ETA,DRIFT_SEED".
+// "MATRIX|CONTENT|PRECISION|ESTIMATOR|PARAMS|CHECKPOINTS,|SEED|DRIFT_STEPS,ETA,DRIFT_SEED",
+// CONTENT = "gen-N" (kGeneratorVersion) for a generated matrix, "sha256:HEX" of a file's bytes.
 // Expected values: python3 -c 'import hashlib; print(hashlib.sha256(b"...").hexdigest())'.
 BOOST_AUTO_TEST_CASE(cell_key_and_config_hash_are_pinned) {
   const fs::path dir = fs::temp_directory_path() / ("specbench_hash_" + std::to_string(::getpid()));
@@ -43,8 +44,18 @@ BOOST_AUTO_TEST_CASE(cell_key_and_config_hash_are_pinned) {
   std::ofstream(dir / "pin.toml") << text;
   const SweepPlan plan = load_sweep(dir / "pin.toml");
   BOOST_TEST_REQUIRE(plan.runs.size() == 1u);
-  // sha256(b"gaussian:m=20,n=10,seed=1|f64|power|iters=100,tol=0,warm=false|2,5,|0|0,0,0")
-  BOOST_TEST(plan.runs[0].cell == "98358ff1fc1d7900");
+  // sha256(b"gaussian:m=20,n=10,seed=1|gen-1|f64|power|iters=100,tol=0,warm=false|2,5,|0|0,0,0")
+  BOOST_TEST(plan.runs[0].cell == "6bd3492f964abf3e");
+  // A file matrix is keyed by its bytes: the same path with other contents is another cell.
+  std::ofstream(dir / "a.mtx") << "%%MatrixMarket matrix coordinate real general\n2 2 1\n1 1 2\n";
+  std::ofstream(dir / "file.toml") << "[[block]]\nmatrices = [\"a.mtx\"]\n"
+                                      "[[block.estimators]]\nname = \"power\"\n";
+  const std::string before = load_sweep(dir / "file.toml").runs.at(0).cell;
+  std::ofstream(dir / "a.mtx") << "%%MatrixMarket matrix coordinate real general\n2 2 1\n1 1 3\n";
+  const std::string after = load_sweep(dir / "file.toml").runs.at(0).cell;
+  BOOST_TEST(before != after);
+  std::ofstream(dir / "a.mtx") << "%%MatrixMarket matrix coordinate real general\n2 2 1\n1 1 2\n";
+  BOOST_TEST(load_sweep(dir / "file.toml").runs.at(0).cell == before);
   // config_hash: SHA-256 of the config as toml++ re-serializes it (layout, comments and
   // [sweep] output excluded), pinned to this value: a toml++ that serializes differently fails
   // here instead of orphaning every baseline.
