@@ -469,6 +469,25 @@ expect "threads: zero" 2 "--threads" -- estimate --matrix "gaussian:m=10,n=10" -
 "$bin" run "$tmp/small.toml" --out "$tmp/m1" -q --shard 1/2 >/dev/null 2>&1
 "$bin" run "$tmp/kill.toml" --out "$tmp/m2" -q --shard 2/2 --jobs 1 >/dev/null 2>&1
 expect "merge: different configs" 2 "another config" -- merge "$tmp/m1" "$tmp/m2" --out "$tmp/m3"
+# A write failure inside a worker (a 16-block file-size limit, SIGXFSZ ignored, so write() fails
+# with EFBIG) stops the sweep cleanly, exit 1 with the message; the rerun resumes and completes
+# with an uninterrupted run's rows.
+printf '[sweep]\nseeds = 40\niterations = [1, 5]\n[[block]]\nmatrices = ["gaussian:m=30,n=20,seed=1"]\n[[block.estimators]]\nname = "power"\n' >"$tmp/wf.toml"
+wf=$( (trap '' XFSZ; ulimit -f 16; "$bin" run "$tmp/wf.toml" --out "$tmp/wf_out" -q --jobs 2) 2>&1)
+wfrc=$?
+"$bin" run "$tmp/wf.toml" --out "$tmp/wf_out" -q --jobs 2 >/dev/null 2>&1
+wfrc2=$?
+"$bin" run "$tmp/wf.toml" --out "$tmp/wf_full" -q --jobs 2 >/dev/null 2>&1
+if [ "$wfrc" -eq 1 ] && grep -q "write failed: .*wf_out/runs.csv" <<<"$wf" && [ "$wfrc2" -eq 0 ] &&
+   $py - "$tmp/wf_full/runs.csv" "$tmp/wf_out/runs.csv" <<'PY'
+import csv, sys
+def rows(p):
+    return sorted(tuple(v for k, v in r.items() if k not in ("time_s", "time_spread"))
+                  for r in csv.DictReader(open(p, newline="")))
+a, b = rows(sys.argv[1]), rows(sys.argv[2])
+assert a == b and len(a) == 80, (len(a), len(b))
+PY
+then ok "write failure in a worker: exit 1, then resumed"; else bad "write failure in a worker" "rc=$wfrc rc2=$wfrc2: $wf"; fi
 # An edited matrix file makes new cells: the resume refuses the old rows, naming the line.
 printf '%%%%MatrixMarket matrix coordinate real general\n3 2 2\n1 1 2\n3 2 1\n' >"$tmp/edit.mtx"
 printf '[[block]]\nmatrices = ["edit.mtx"]\n[[block.estimators]]\nname = "power"\n' >"$tmp/edit.toml"
