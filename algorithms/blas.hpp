@@ -8,10 +8,9 @@
 #include <cstdint>
 #include <span>
 
-namespace specbench {
+#include "core/types.hpp"  // Index (BLAS takes int; sizes are checked)
 
-/// Index type for matrix dimensions and loop counters (BLAS takes int; sizes are checked).
-using Index = std::int64_t;
+namespace specbench {
 
 namespace blas {
 

@@ -7,7 +7,7 @@
 #include <span>
 #include <vector>
 
-#include "algorithms/error.hpp"
+#include "core/error.hpp"
 #include "algorithms/operator.hpp"
 
 namespace specbench {

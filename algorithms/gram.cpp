@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 
-#include "algorithms/parallel.hpp"
+#include "core/parallel.hpp"
 
 namespace specbench {
 namespace gram_detail {

@@ -33,7 +33,7 @@
 #include <vector>
 
 #include "algorithms/dense.hpp"
-#include "algorithms/error.hpp"
+#include "core/error.hpp"
 
 namespace specbench {
 

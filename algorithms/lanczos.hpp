@@ -53,11 +53,11 @@
 #include <vector>
 
 #include "algorithms/blas.hpp"
-#include "algorithms/error.hpp"
+#include "core/error.hpp"
 #include "algorithms/estimator.hpp"
 #include "algorithms/lapack.hpp"
 #include "algorithms/operator.hpp"
-#include "algorithms/random.hpp"
+#include "core/random.hpp"
 
 namespace specbench {
 

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <sstream>
 
-#include "algorithms/error.hpp"
+#include "core/error.hpp"
 
 namespace specbench {
 

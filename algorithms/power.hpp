@@ -26,10 +26,10 @@
 #include <span>
 #include <vector>
 
-#include "algorithms/error.hpp"
+#include "core/error.hpp"
 #include "algorithms/estimator.hpp"
 #include "algorithms/operator.hpp"
-#include "algorithms/random.hpp"
+#include "core/random.hpp"
 
 namespace specbench {
 

@@ -12,11 +12,11 @@
 #include <string>
 #include <vector>
 
-#include "algorithms/error.hpp"
+#include "core/error.hpp"
 #include "algorithms/estimator.hpp"
 #include "algorithms/operator.hpp"
 #include "algorithms/params.hpp"
-#include "algorithms/random.hpp"
+#include "core/random.hpp"
 
 namespace specbench {
 

@@ -13,7 +13,7 @@
 
 #include "algorithms/dense.hpp"
 #include "algorithms/operator.hpp"
-#include "algorithms/parallel.hpp"
+#include "core/parallel.hpp"
 
 namespace specbench {
 

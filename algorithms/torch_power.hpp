@@ -25,10 +25,10 @@
 #include <vector>
 
 #include "algorithms/blas.hpp"
-#include "algorithms/error.hpp"
+#include "core/error.hpp"
 #include "algorithms/estimator.hpp"
 #include "algorithms/operator.hpp"
-#include "algorithms/random.hpp"
+#include "core/random.hpp"
 
 namespace specbench {
 

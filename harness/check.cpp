@@ -10,8 +10,8 @@
 #include <limits>
 #include <sstream>
 
-#include "algorithms/error.hpp"
-#include "algorithms/random.hpp"
+#include "core/error.hpp"
+#include "core/random.hpp"
 #include "algorithms/registry.hpp"
 #include "harness/experiment.hpp"
 #include "harness/matrices.hpp"

@@ -16,7 +16,7 @@
 #include <thread>
 #include <tuple>
 
-#include "algorithms/error.hpp"
+#include "core/error.hpp"
 #include "harness/build_info.hpp"
 #include "harness/check.hpp"
 #include "harness/compare.hpp"

@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "algorithms/error.hpp"
+#include "core/error.hpp"
 #include "harness/matrices.hpp"
 #include "harness/mtx.hpp"
 

@@ -13,7 +13,7 @@
 #include <thread>
 #include <vector>
 
-#include "algorithms/error.hpp"
+#include "core/error.hpp"
 #include "harness/output.hpp"
 #include "harness/provenance.hpp"
 #include "harness/results/lock.hpp"

@@ -12,7 +12,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "algorithms/error.hpp"
+#include "core/error.hpp"
 #include "harness/mtx.hpp"
 
 namespace specbench {

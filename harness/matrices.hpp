@@ -13,7 +13,7 @@
 
 #include "algorithms/dense.hpp"
 #include "algorithms/params.hpp"
-#include "algorithms/random.hpp"
+#include "core/random.hpp"
 #include "algorithms/registry.hpp"
 
 namespace specbench {

@@ -12,7 +12,7 @@
 #include <string_view>
 #include <system_error>
 
-#include "algorithms/error.hpp"
+#include "core/error.hpp"
 
 namespace specbench {
 namespace {

@@ -15,6 +15,7 @@
 #include <sstream>
 #include <thread>
 
+#include "core/parallel.hpp"
 #include "harness/hash.hpp"
 #include "harness/output.hpp"
 #include "harness/provenance.hpp"
@@ -442,36 +443,6 @@ void drift_step(DenseMatrix<double>& w, double eta, Rng& rng) {
 }
 
 namespace {
-
-/// Runs fn(0..count-1) on `jobs` threads; the first exception of fn is rethrown on the caller.
-template <class F>
-void parallel_for(std::size_t count, int jobs, F&& fn) {
-  const auto workers = std::size_t(std::max(1, std::min<int>(jobs, int(count))));
-  if (workers <= 1) {
-    for (std::size_t k = 0; k < count; ++k) fn(k);
-    return;
-  }
-  // No exception crosses a worker thread (it would terminate the process): the first one stops
-  // the handing out of tasks, the workers finish the tasks they hold, and it is rethrown here.
-  std::atomic<std::size_t> next{0};
-  std::exception_ptr failure;
-  std::mutex failure_mutex;
-  std::vector<std::thread> threads;
-  for (std::size_t w = 0; w < workers; ++w)
-    threads.emplace_back([&] {
-      for (std::size_t k = next++; k < count; k = next++) {
-        try {
-          fn(k);
-        } catch (...) {
-          std::lock_guard lock(failure_mutex);
-          if (!failure) failure = std::current_exception();
-          next = count;
-        }
-      }
-    });
-  for (auto& t : threads) t.join();
-  if (failure) std::rethrow_exception(failure);
-}
 
 /// Progress on stderr: a redrawn bar when stderr is a terminal, a plain line every 5 s
 /// otherwise (logs of batch jobs).

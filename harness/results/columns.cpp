@@ -6,7 +6,7 @@
 #include <limits>
 #include <system_error>
 
-#include "algorithms/error.hpp"
+#include "core/error.hpp"
 #include "harness/output.hpp"
 
 namespace specbench {

@@ -8,7 +8,7 @@
 #include <cstring>
 #include <string>
 
-#include "algorithms/error.hpp"
+#include "core/error.hpp"
 
 namespace specbench {
 

@@ -2,7 +2,7 @@
 // user what is accepted.
 #include <boost/test/unit_test.hpp>
 
-#include "algorithms/error.hpp"
+#include "core/error.hpp"
 #include "algorithms/params.hpp"
 
 using namespace specbench;

@@ -19,7 +19,7 @@
 #include "algorithms/dense.hpp"
 #include "algorithms/estimator.hpp"
 #include "algorithms/lapack.hpp"
-#include "algorithms/random.hpp"
+#include "core/random.hpp"
 #include "algorithms/registry.hpp"
 #include "harness/matrices.hpp"
 

@@ -13,7 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "algorithms/error.hpp"
+#include "core/error.hpp"
 #include "harness/compare.hpp"
 #include "harness/output.hpp"
 #include "harness/sweep.hpp"

@@ -14,7 +14,7 @@
 #include <sstream>
 #include <thread>
 
-#include "algorithms/error.hpp"
+#include "core/error.hpp"
 #include "harness/history.hpp"
 
 namespace fs = std::filesystem;

@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "algorithms/error.hpp"
-#include "algorithms/random.hpp"
+#include "core/error.hpp"
+#include "core/random.hpp"
 #include "harness/matrices.hpp"
 #include "harness/mtx.hpp"
 

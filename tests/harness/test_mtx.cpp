@@ -15,8 +15,8 @@
 #include <sstream>
 #include <string>
 
-#include "algorithms/error.hpp"
-#include "algorithms/random.hpp"
+#include "core/error.hpp"
+#include "core/random.hpp"
 #include "harness/mtx.hpp"
 
 namespace specbench {

@@ -11,7 +11,7 @@
 #include <set>
 #include <sstream>
 
-#include "algorithms/error.hpp"
+#include "core/error.hpp"
 #include "harness/experiment.hpp"
 #include "harness/output.hpp"
 #include "harness/summary.hpp"

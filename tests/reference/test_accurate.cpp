@@ -6,7 +6,7 @@
 #include <cmath>
 #include <vector>
 
-#include "algorithms/random.hpp"
+#include "core/random.hpp"
 #include "reference/accurate.hpp"
 #include "reference/certify.hpp"
 

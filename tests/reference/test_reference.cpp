@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "algorithms/random.hpp"
+#include "core/random.hpp"
 #include "harness/mtx.hpp"
 #include "reference/certify.hpp"
 #include "reference/reference.hpp"

@@ -1,0 +1,2 @@
+// Must not compile in the reference/ layer: the reference never sees the estimators.
+#include "algorithms/power.hpp"

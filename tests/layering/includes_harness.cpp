@@ -1,0 +1,2 @@
+// Must not compile in the algorithms/ or reference/ layer (CMakeLists.txt, "the layers").
+#include "harness/sweep.hpp"
