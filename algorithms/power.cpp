@@ -38,6 +38,7 @@ const EstimatorRegistrar kRegisterPower{{
     }},
     .iteration_param = "iters",
     .nested = true,
+    .rate_theory = "power",
     .run_f32 = run_power<float>,
     .run_f64 = run_power<double>,
 }};

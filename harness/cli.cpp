@@ -60,32 +60,13 @@ void print_schema(std::ostream& out, const ParamSchema& schema) {
   }
 }
 
-nlohmann::json schema_json(const ParamSchema& schema) {
-  nlohmann::json params = nlohmann::json::array();
-  for (const auto& p : schema.specs()) {
-    nlohmann::json j = {
-        {"name", p.name}, {"type", to_string(p.type)}, {"help", p.help}, {"required", p.required}};
-    if (!p.required) j["default"] = p.default_value;
-    if (!p.choices.empty()) j["choices"] = p.choices;
-    if (std::isfinite(p.min)) j["min"] = p.min;
-    if (std::isfinite(p.max)) j["max"] = p.max;
-    params.push_back(j);
-  }
-  return params;
-}
-
 int cmd_list(const std::string& format) {
   const auto estimators = EstimatorRegistry::instance().all();
   const auto families = MatrixFamilyRegistry::instance().all();
   if (format == "json") {
     nlohmann::json j = {{"estimators", nlohmann::json::array()},
                         {"matrix_families", nlohmann::json::array()}};
-    for (const auto* e : estimators)
-      j["estimators"].push_back({{"name", e->name},
-                                 {"summary", e->summary},
-                                 {"iteration_param", e->iteration_param},
-                                 {"nested", e->nested},
-                                 {"params", schema_json(e->schema)}});
+    for (const auto* e : estimators) j["estimators"].push_back(estimator_json(*e));
     for (const auto* f : families)
       j["matrix_families"].push_back(
           {{"name", f->name}, {"summary", f->summary}, {"params", schema_json(f->schema)}});

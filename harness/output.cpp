@@ -78,6 +78,29 @@ nlohmann::json row_to_json(const Row& r) {
   return j;
 }
 
+nlohmann::json schema_json(const ParamSchema& schema) {
+  nlohmann::json params = nlohmann::json::array();
+  for (const auto& p : schema.specs()) {
+    nlohmann::json j = {
+        {"name", p.name}, {"type", to_string(p.type)}, {"help", p.help}, {"required", p.required}};
+    if (!p.required) j["default"] = p.default_value;
+    if (!p.choices.empty()) j["choices"] = p.choices;
+    if (std::isfinite(p.min)) j["min"] = p.min;
+    if (std::isfinite(p.max)) j["max"] = p.max;
+    params.push_back(j);
+  }
+  return params;
+}
+
+nlohmann::json estimator_json(const EstimatorInfo& e) {
+  return {{"name", e.name},
+          {"summary", e.summary},
+          {"iteration_param", e.iteration_param},
+          {"nested", e.nested},
+          {"rate_theory", e.rate_theory},
+          {"params", schema_json(e.schema)}};
+}
+
 std::string csv_line_field(const std::string& field) {
   return csv_field(field);
 }

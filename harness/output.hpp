@@ -29,6 +29,14 @@ nlohmann::json row_to_json(const Row& row);
 /// refine_iterations, time_s, cache (hit or miss). Shared by `specbench reference` and meta.json.
 nlohmann::json reference_to_json(const Problem& problem);
 
+/// What the scripts need to know about an estimator, from the registry: name, summary,
+/// iteration_param, nested, rate_theory and the parameter schema (names, types, defaults, help,
+/// choices, ranges). `specbench list --format json` and meta.json `estimators` print it.
+nlohmann::json estimator_json(const EstimatorInfo& info);
+
+/// The parameter schema as JSON (one object per parameter).
+nlohmann::json schema_json(const ParamSchema& schema);
+
 /// A field quoted for CSV if it needs to be (RFC 4180).
 std::string csv_line_field(const std::string& field);
 

@@ -773,8 +773,13 @@ SweepSummary run_sweep(const SweepPlan& plan, const SweepOptions& options) {
       {"last_started_utc", started_at},
       {"status", "running"},
       {"columns", row_columns()},
+      {"estimators", nlohmann::json::object()},
       {"references", nlohmann::json::array()},
   };
+  // What the scripts need to know about each estimator of the sweep (its iteration parameter,
+  // defaults, theory), so that no script names an estimator.
+  for (const RunSpec& run : plan.runs)
+    meta["estimators"][run.estimator.info->name] = estimator_json(*run.estimator.info);
   // A resumed run continues the previous one: its first start, and the references of the cells
   // it already finished (this invocation adds only those it computes).
   if (state.exists && state.previous_meta.is_object()) {

@@ -45,8 +45,20 @@ plt.rcParams.update({
     "pdf.fonttype": 42, "axes.prop_cycle": matplotlib.cycler(color=OKABE_ITO),
 })
 
-ITERATION_PARAMS = {"power": "iters", "lanczos": "steps", "rsvd": "power_iters",
-                    "torch_power": "iters"}
+# What the plots know about each estimator comes from meta.json `estimators` (the registry's
+# iteration parameter, parameter defaults and rate theory), never from names written here.
+ESTIMATORS = {}
+
+
+def load_estimators(results):
+    """meta.json `estimators` of the result directory ({} for results written before it)."""
+    try:
+        with open(os.path.join(results, "meta.json")) as f:
+            meta = json.load(f)
+    except (OSError, ValueError):
+        return {}  # no meta.json: labels keep every parameter, and no theory line is drawn
+    estimators = meta.get("estimators", {}) if isinstance(meta, dict) else {}
+    return estimators if isinstance(estimators, dict) else {}
 
 
 def fail(message):
@@ -89,11 +101,18 @@ def quantile(values, q):
 
 
 def series_label(row):
-    """Estimator and its parameters without the iteration count (that is the x axis)."""
-    it = ITERATION_PARAMS.get(row["estimator"])
-    params = [p for p in row["params"].split(",") if p and not (it and p.startswith(it + "="))]
-    params = [p for p in params if p not in ("tol=0", "warm=false", "eps=1e-12")]
+    """Estimator and its parameters without the iteration count (that is the x axis) and
+    without parameters at their defaults."""
+    info = ESTIMATORS.get(row["estimator"], {})
+    it = info.get("iteration_param", "")
+    defaults = {f"{p['name']}={p['default']}" for p in info.get("params", []) if "default" in p}
+    params = [p for p in row["params"].split(",")
+              if p and not (it and p.startswith(it + "=")) and p not in defaults]
     return row["estimator"] + (" " + ",".join(params) if params else "")
+
+
+def has_rate_theory(estimator, theory):
+    return ESTIMATORS.get(estimator, {}).get("rate_theory", "") == theory
 
 
 def panel_key(row):
@@ -199,10 +218,10 @@ def plot_error_vs(rows, xcol, xlabel, name, out, formats, written, theory=False)
     for ax, (key, prow) in zip(axes, panels.items()):
         series = curves(prow, xcol, "rel_err")
         line_plot(ax, series, logx=(xcol != "iterations"))
-        if theory and any(r["estimator"] == "power" for r in prow):
+        if theory and any(has_rate_theory(r["estimator"], "power") for r in prow):
             rho = gap_ratio(prow)
             power = [(number(r["iterations"]), number(r["rel_err"])) for r in prow
-                     if r["estimator"] == "power"]
+                     if has_rate_theory(r["estimator"], "power")]
             if 0 < rho < 1 and power and prow[0]["family"] == "spectrum" and "decay=gap" in key[0]:
                 k0 = min(k for k, _ in power)
                 e0 = quantile([e for k, e in power if k == k0], 0.5)
@@ -383,6 +402,7 @@ def main():
     for f in formats:
         if f not in ("png", "pdf", "svg", "eps"):
             fail(f"--formats: unknown format '{f}' (accepted: png, pdf, svg, eps)")
+    ESTIMATORS.update(load_estimators(args.results))
     rows = read_rows(os.path.join(args.results, "runs.csv"))
     if not rows:
         fail(f"{args.results}/runs.csv: every row has status 'error': nothing to plot")
