@@ -12,10 +12,10 @@
 #include <string>
 #include <vector>
 
-#include "core/error.hpp"
 #include "algorithms/estimator.hpp"
 #include "algorithms/operator.hpp"
 #include "algorithms/params.hpp"
+#include "core/error.hpp"
 #include "core/random.hpp"
 
 namespace specbench {
@@ -87,6 +87,10 @@ struct EstimatorInfo {
   /// A convergence theory the plots may overlay: "power" for power iteration's
   /// (sigma2/sigma1)^(4k) bound on rel_err (Trefethen & Bau, Thm 27.1); "" for none.
   std::string rate_theory;
+  /// Products with A or A^T (a block of k columns counts k) of a run with these parameters and
+  /// `iterations` iterations, for work estimates (`specbench run --dry-run`); empty: 2 per
+  /// iteration (one A x and one A^T y).
+  std::function<double(const ParamSet&, double iterations)> products;
   EstimatorFn<float> run_f32;
   EstimatorFn<double> run_f64;
 

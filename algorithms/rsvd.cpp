@@ -40,6 +40,12 @@ const EstimatorRegistrar kRegisterRsvd{{
     }},
     .iteration_param = "power_iters",
     .nested = false,
+    // Y = A Omega, then q passes of A^T and A, then B = Q^T A: (2 q + 2) l products, l = rank +
+    // oversampling columns each.
+    .products =
+        [](const ParamSet& p, double q) {
+          return (2 * q + 2) * double(p.get_int("rank") + p.get_int("oversampling"));
+        },
     .run_f32 = run_rsvd<float>,
     .run_f64 = run_rsvd<double>,
 }};

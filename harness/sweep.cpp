@@ -597,10 +597,11 @@ ResumeState inspect_output(const SweepPlan& plan, const std::filesystem::path& o
     const Row& row = table.rows[k];
     const auto it = index.find(row.cell);
     if (it == index.end())
-      throw InvalidArgument(runs_path.string() + ":" + std::to_string(table.lines[k]) +
-                            ": a row of a cell this config does not have (" + row.matrix + ", " +
-                            row.estimator + ", cell " + row.cell +
-                            "): the config, or a matrix file it names, changed since it was written" + advice);
+      throw InvalidArgument(
+          runs_path.string() + ":" + std::to_string(table.lines[k]) +
+          ": a row of a cell this config does not have (" + row.matrix + ", " + row.estimator +
+          ", cell " + row.cell +
+          "): the config, or a matrix file it names, changed since it was written" + advice);
     ++counts[it->second];
   }
   for (const auto& [r, n] : counts) {
@@ -629,12 +630,15 @@ void describe_plan(const SweepPlan& plan, const ResumeState& state, const SweepO
       continue;
     }
     const RunSpec& run = plan.runs[r];
-    // Work estimate: products with the matrix (2 m n flops each) for the iteration count, and
-    // the reference's SVD (~ 4 m n min(m, n)) once per matrix and precision.
+    // Work estimate: products with the matrix (2 m n flops each; how many, the registry says)
+    // for the iteration count, and the reference (~ 4 m n min(m, n)) once per matrix and
+    // precision.
     const auto& p = run.estimator.params;
     const std::string& it = run.estimator.info->iteration_param;
+    // A nested run goes to its largest checkpoint (the iteration parameter is set to it).
     double count = it.empty() ? 1.0 : double(p.get_int(it));
-    for (int c : run.checkpoints) count = std::max(count, double(c));
+    if (!run.checkpoints.empty())
+      count = double(*std::max_element(run.checkpoints.begin(), run.checkpoints.end()));
     const ParamSet& mp = plan.matrices[run.matrix].params;
     double m = 1000, n = 1000;  // files: unknown size until read; assume 1000 x 1000
     if (mp.has("m") && mp.has("n")) {
@@ -646,7 +650,8 @@ void describe_plan(const SweepPlan& plan, const ResumeState& state, const SweepO
           (mp.has("kh") ? double(mp.get_int("kh") * mp.get_int("kw")) : 1);
     }
     const double steps = double(std::max(1, run.drift.steps + 1));
-    flops += steps * 4 * count * m * n;
+    const auto& products = run.estimator.info->products;
+    flops += steps * 2 * m * n * (products ? products(p, count) : 2 * count);
     ref_flops[plan.matrices[run.matrix].text + std::string(to_string(run.precision))] =
         steps * 4 * m * n * std::min(m, n);
   }

@@ -243,6 +243,30 @@ BOOST_AUTO_TEST_CASE(a_failed_cell_writes_its_planned_rows_and_is_not_rerun) {
   BOOST_TEST(state.dropped_rows == 0u);
 }
 
+// The dry-run work estimate counts each estimator's products as its registry says: power 2 per
+// iteration, rsvd (2 q + 2)(rank + oversampling); 2 m n flops each.
+BOOST_AUTO_TEST_CASE(dry_run_work_follows_the_registry) {
+  TempDir dir;
+  auto estimate = [&](int iterations, const std::string& estimator) {
+    const auto config = dir.write(
+        "w.toml", "[[block]]\nmatrices = [\"gaussian:m=100,n=50\"]\niterations = [" +
+                      std::to_string(iterations) + "]\n[[block.estimators]]\n" + estimator);
+    const SweepPlan plan = load_sweep(config);
+    ResumeState state;
+    state.done.assign(plan.runs.size(), 0);
+    std::ostringstream out;
+    describe_plan(plan, state, {}, out);
+    const std::string text = out.str();
+    const auto at = text.find("work: ~");
+    BOOST_REQUIRE(at != std::string::npos);
+    return std::stod(text.substr(at + 7)) * 1e9;
+  };
+  const double mn2 = 2.0 * 100 * 50;
+  BOOST_TEST(estimate(7, "name = \"power\"\n") == mn2 * 2 * 7, boost::test_tools::tolerance(1e-2));
+  BOOST_TEST(estimate(4, "name = \"rsvd\"\nrank = 2\noversampling = 3\n") == mn2 * (2 * 4 + 2) * 5,
+             boost::test_tools::tolerance(1e-2));
+}
+
 // Matrix Market files with few nonzeros run on sparse storage, generated families on dense; the
 // row says which, and the estimate equals the dense one to rounding (8 max(m, n) eps, twice).
 BOOST_AUTO_TEST_CASE(sparse_files_run_sparse_and_agree_with_dense) {
