@@ -49,6 +49,7 @@ const EstimatorRegistrar kRegisterLanczos{{
     .iteration_param = "steps",
     .nested = true,
     .loses_orthogonality = [](const ParamSet& p) { return p.get_string("reorth") == "none"; },
+    .first_start = gaussian_start,
     .run_f32 = run_lanczos<float>,
     .run_f64 = run_lanczos<double>,
 }};

@@ -39,6 +39,7 @@ const EstimatorRegistrar kRegisterPower{{
     .iteration_param = "iters",
     .nested = true,
     .rate_theory = "power",
+    .first_start = gaussian_start,
     .run_f32 = run_power<float>,
     .run_f64 = run_power<double>,
 }};

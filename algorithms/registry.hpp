@@ -63,6 +63,15 @@ template <class T>
 using EstimatorFn = std::function<EstimateResult<T>(const Operator<T>&, const ParamSet&, Rng&,
                                                     const RunControl<T>&)>;
 
+/// The common start-vector contract (EstimatorInfo::first_start): n standard normal numbers from
+/// Rng(seed), as fill_gaussian draws them.
+inline std::vector<double> gaussian_start(std::uint64_t seed, Index n) {
+  Rng rng(seed);
+  std::vector<double> v(static_cast<std::size_t>(n));
+  fill_gaussian<double>(rng, v);
+  return v;
+}
+
 struct EstimatorInfo {
   std::string name;
   std::string summary;  ///< one line for `specbench list`
@@ -91,6 +100,10 @@ struct EstimatorInfo {
   /// `iterations` iterations, for work estimates (`specbench run --dry-run`); empty: 2 per
   /// iteration (one A x and one A^T y).
   std::function<double(const ParamSet&, double iterations)> products;
+  /// The start-vector contract: the right start vector (length n) the estimator draws first
+  /// from its generator seeded with `seed` (in double; a float run rounds it), which theory
+  /// checks bound convergence with (`specbench check`). Empty: no such contract.
+  std::function<std::vector<double>(std::uint64_t seed, Index n)> first_start;
   EstimatorFn<float> run_f32;
   EstimatorFn<double> run_f64;
 

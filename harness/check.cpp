@@ -10,9 +10,9 @@
 #include <limits>
 #include <sstream>
 
+#include "algorithms/registry.hpp"
 #include "core/error.hpp"
 #include "core/random.hpp"
-#include "algorithms/registry.hpp"
 #include "harness/experiment.hpp"
 #include "harness/matrices.hpp"
 #include "harness/summary.hpp"
@@ -35,12 +35,13 @@ std::vector<double> all_singular_values(const DenseMatrix<double>& a) {
   return s;
 }
 
-/// tan^2 of the angle between the start vector an estimator draws first from Rng(seed) (power
-/// and lanczos both begin with fill_gaussian of length n) and v1.
-double start_tan2(std::uint64_t seed, const std::vector<double>& v1) {
-  Rng rng(seed);
-  std::vector<double> v0(v1.size());
-  fill_gaussian<double>(rng, v0);
+/// tan^2 of the angle between the start vector the estimator draws first from Rng(seed) (its
+/// registry start-vector contract) and v1.
+double start_tan2(const EstimatorInfo& info, std::uint64_t seed, const std::vector<double>& v1) {
+  SPECBENCH_REQUIRE(bool(info.first_start), "check: estimator '", info.name,
+                    "' declares no start-vector contract (EstimatorInfo::first_start), which "
+                    "this theory check needs");
+  const std::vector<double> v0 = info.first_start(seed, Index(v1.size()));
   double dot = 0, norm = 0;
   for (std::size_t i = 0; i < v0.size(); ++i) {
     dot += v0[i] * v1[i];
@@ -90,7 +91,7 @@ CheckResult power_rate(const std::string& spec_text, int seeds, const std::vecto
   const DenseOperator<double> op(p.a64);
   bool ok = true;
   for (int seed = 0; seed < seeds; ++seed) {
-    const double tan2 = start_tan2(std::uint64_t(seed), p.ref.v1);
+    const double tan2 = start_tan2(*choice.info, std::uint64_t(seed), p.ref.v1);
     const auto rows = run_estimator(p, choice, std::uint64_t(seed), ks, true).rows;
     for (const auto& row : rows) {
       std::vector<double> av(static_cast<std::size_t>(p.a64.rows()));
@@ -132,7 +133,7 @@ CheckResult lanczos_kps(const std::string& spec_text, int seeds, const std::vect
   const auto choice = parse_estimator_spec(estimator);
   bool ok = true;
   for (int seed = 0; seed < seeds; ++seed) {
-    const double tan2 = start_tan2(std::uint64_t(seed), p.ref.v1);
+    const double tan2 = start_tan2(*choice.info, std::uint64_t(seed), p.ref.v1);
     for (const auto& row : run_estimator(p, choice, std::uint64_t(seed), ks).rows) {
       const double theta = row.sigma * row.sigma;
       const double t = chebyshev(int(row.iterations) - 1, 1 + 2 * gamma);
@@ -299,6 +300,15 @@ std::vector<CheckResult> run_checks(const std::filesystem::path& config, std::os
         << std::flush;
     results.push_back(std::move(r));
   };
+  // The checks run to the checkpoints they list: the estimator's iteration parameter (from the
+  // registry) is set to 1, and the checkpoints take it from there.
+  auto with_iterations = [](const std::string& estimator) {
+    const auto choice = parse_estimator_spec(estimator);
+    const std::string& it = choice.info->iteration_param;
+    SPECBENCH_REQUIRE(!it.empty(), "check: estimator '", choice.info->name,
+                      "' has no iteration parameter");
+    return estimator + (estimator.find(':') == std::string::npos ? ":" : ",") + it + "=1";
+  };
   auto as_ints = [](const std::vector<long long>& v) {
     return std::vector<int>(v.begin(), v.end());
   };
@@ -310,13 +320,13 @@ std::vector<CheckResult> run_checks(const std::filesystem::path& config, std::os
     const int seeds = int(s->get("seeds") ? s->get("seeds")->value_or(20LL) : 20LL);
     const auto ks = as_ints(integers(*s, "iterations", {1, 2, 5, 10, 20}));
     for (const auto& m : strings(*s, "matrices"))
-      report(power_rate(resolve(m), seeds, ks, targets.power + ":iters=1"));
+      report(power_rate(resolve(m), seeds, ks, with_iterations(targets.power)));
   }
   if (const auto* s = t["lanczos"].as_table()) {
     const int seeds = int(s->get("seeds") ? s->get("seeds")->value_or(20LL) : 20LL);
     const auto ks = as_ints(integers(*s, "steps", {2, 4, 8}));
     for (const auto& m : strings(*s, "matrices"))
-      report(lanczos_kps(resolve(m), seeds, ks, targets.lanczos + ":steps=1"));
+      report(lanczos_kps(resolve(m), seeds, ks, with_iterations(targets.lanczos)));
   }
   if (const auto* s = t["kuczynski"].as_table()) {
     const int trials = int(s->get("trials") ? s->get("trials")->value_or(100LL) : 100LL);
