@@ -59,6 +59,7 @@ const EstimatorRegistrar kBrokenPower{{
     .schema = {{{.name = "iters", .type = ParamType::Int, .default_value = "1", .min = 1}}},
     .iteration_param = "iters",
     .nested = true,
+    .first_start = gaussian_start,  // as the real ones: Gaussian from Rng(seed)
     .run_f32 = run_broken_power<float>,
     .run_f64 = run_broken_power<double>,
 }};
@@ -68,6 +69,7 @@ const EstimatorRegistrar kBrokenLanczos{{
     .schema = {{{.name = "steps", .type = ParamType::Int, .default_value = "10", .min = 1}}},
     .iteration_param = "steps",
     .nested = true,
+    .first_start = gaussian_start,  // as the real ones: Gaussian from Rng(seed)
     .run_f32 = run_broken_lanczos<float>,
     .run_f64 = run_broken_lanczos<double>,
 }};
