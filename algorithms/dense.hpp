@@ -7,8 +7,8 @@
 #include <span>
 #include <vector>
 
-#include "core/error.hpp"
 #include "algorithms/operator.hpp"
+#include "core/error.hpp"
 
 namespace specbench {
 

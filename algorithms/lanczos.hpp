@@ -53,10 +53,10 @@
 #include <vector>
 
 #include "algorithms/blas.hpp"
-#include "core/error.hpp"
 #include "algorithms/estimator.hpp"
 #include "algorithms/lapack.hpp"
 #include "algorithms/operator.hpp"
+#include "core/error.hpp"
 #include "core/random.hpp"
 
 namespace specbench {

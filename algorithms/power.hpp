@@ -26,9 +26,9 @@
 #include <span>
 #include <vector>
 
-#include "core/error.hpp"
 #include "algorithms/estimator.hpp"
 #include "algorithms/operator.hpp"
+#include "core/error.hpp"
 #include "core/random.hpp"
 
 namespace specbench {

@@ -25,9 +25,9 @@
 #include <vector>
 
 #include "algorithms/blas.hpp"
-#include "core/error.hpp"
 #include "algorithms/estimator.hpp"
 #include "algorithms/operator.hpp"
+#include "core/error.hpp"
 #include "core/random.hpp"
 
 namespace specbench {

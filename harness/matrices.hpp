@@ -13,8 +13,8 @@
 
 #include "algorithms/dense.hpp"
 #include "algorithms/params.hpp"
-#include "core/random.hpp"
 #include "algorithms/registry.hpp"
+#include "core/random.hpp"
 
 namespace specbench {
 

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <charconv>
 #include <cmath>
+#include <functional>
 #include <stdexcept>
 
 #include "harness/results/columns.hpp"
@@ -93,12 +94,9 @@ nlohmann::json schema_json(const ParamSchema& schema) {
 }
 
 nlohmann::json estimator_json(const EstimatorInfo& e) {
-  return {{"name", e.name},
-          {"summary", e.summary},
-          {"iteration_param", e.iteration_param},
-          {"nested", e.nested},
-          {"rate_theory", e.rate_theory},
-          {"params", schema_json(e.schema)}};
+  return {
+      {"name", e.name},     {"summary", e.summary},         {"iteration_param", e.iteration_param},
+      {"nested", e.nested}, {"rate_theory", e.rate_theory}, {"params", schema_json(e.schema)}};
 }
 
 std::string csv_line_field(const std::string& field) {
@@ -144,15 +142,12 @@ void CsvWriter::write_text(const std::string& text) {
   if (!out_) throw std::runtime_error("write failed: " + path_.string());
 }
 
-CsvTable read_csv(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InvalidArgument(path.string() + ": cannot open");
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  CsvTable table;
+bool tokenize_csv(const std::string& text,
+                  const std::function<void(std::vector<std::string>&, std::size_t)>& on_line) {
   std::vector<std::string> fields;
   std::string field;
   bool quoted = false, after_quote = false;
-  std::size_t line_start = 0, line = 0;
+  std::size_t line = 1, line_start = 0;
   for (std::size_t k = 0; k < text.size(); ++k) {
     const char c = text[k];
     if (quoted) {
@@ -179,27 +174,39 @@ CsvTable read_csv(const std::filesystem::path& path) {
       fields.push_back(std::move(field));
       field.clear();
       after_quote = false;
-      ++line;
-      if (table.header.empty()) {
-        table.header = std::move(fields);
-      } else {
-        // Every consumer indexes rows by the header's columns: a row of another length is
-        // refused here, naming its line (a blank line, a deleted or an extra field).
-        if (fields.size() != table.header.size())
-          throw InvalidArgument(path.string() + ":" + std::to_string(line) + ": " +
-                                std::to_string(fields.size()) + " fields, the header has " +
-                                std::to_string(table.header.size()));
-        table.rows.push_back(std::move(fields));
-      }
+      on_line(fields, line);
       fields.clear();
+      ++line;
       line_start = k + 1;
     } else if (c != '\r') {
       field += c;
     }
   }
-  // Anything after the last newline is a torn line (a write cut short): not a row.
-  table.complete_bytes = line_start;
-  table.torn = line_start < text.size();
+  return line_start < text.size();
+}
+
+std::string read_text(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InvalidArgument(path.string() + ": cannot open");
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+CsvTable read_csv(const std::filesystem::path& path) {
+  CsvTable table;
+  table.torn =
+      tokenize_csv(read_text(path), [&](std::vector<std::string>& fields, std::size_t line) {
+        if (line == 1) {
+          table.header = std::move(fields);
+          return;
+        }
+        // Every consumer indexes rows by the header's columns: a row of another length is refused
+        // here, naming its line (a blank line, a deleted or an extra field).
+        if (fields.size() != table.header.size())
+          throw InvalidArgument(path.string() + ":" + std::to_string(line) + ": " +
+                                std::to_string(fields.size()) + " fields, the header has " +
+                                std::to_string(table.header.size()));
+        table.rows.push_back(std::move(fields));
+      });
   return table;
 }
 

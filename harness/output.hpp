@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -59,14 +60,21 @@ class CsvWriter {
   std::filesystem::path path_;
 };
 
-/// A CSV file read back (RFC 4180 quoting): the header, the complete rows, and whether a torn
-/// last line (no final newline: a write cut short) was dropped; complete_bytes is the length of
-/// the well-formed prefix.
+/// The CSV tokenizer (RFC 4180 quoting): calls on_line(fields, line number) for every complete
+/// line (one ending in a newline; the header is line 1) and returns true if a torn last line (no
+/// final newline: a write cut short) was left over. Every CSV reader of specbench uses it.
+bool tokenize_csv(const std::string& text,
+                  const std::function<void(std::vector<std::string>&, std::size_t)>& on_line);
+
+/// The whole file, or InvalidArgument "PATH: cannot open".
+std::string read_text(const std::filesystem::path& path);
+
+/// A CSV file read back: the header, the complete rows (each with the header's field count, or
+/// InvalidArgument "PATH:LINE: ..."), and whether a torn last line was dropped.
 struct CsvTable {
   std::vector<std::string> header;
   std::vector<std::vector<std::string>> rows;
   bool torn = false;
-  std::size_t complete_bytes = 0;
   /// Index of a column, or npos.
   std::size_t column(const std::string& name) const {
     for (std::size_t i = 0; i < header.size(); ++i)

@@ -14,51 +14,6 @@ namespace {
 
 using T = ColumnType;
 
-/// The CSV tokenizer (RFC 4180): calls `on_line(fields, line_number)` for every complete line
-/// (one ending in a newline); returns true if a torn last line (no newline) was left over.
-template <class OnLine>
-bool tokenize(const std::string& text, OnLine&& on_line) {
-  std::vector<std::string> fields;
-  std::string field;
-  bool quoted = false, after_quote = false;
-  std::size_t line = 1, line_start = 0;
-  for (std::size_t k = 0; k < text.size(); ++k) {
-    const char c = text[k];
-    if (quoted) {
-      if (c == '"') {
-        if (k + 1 < text.size() && text[k + 1] == '"') {
-          field += '"';
-          ++k;
-        } else {
-          quoted = false;
-          after_quote = true;
-        }
-      } else {
-        field += c;
-      }
-      continue;
-    }
-    if (c == '"' && field.empty() && !after_quote) {
-      quoted = true;
-    } else if (c == ',') {
-      fields.push_back(std::move(field));
-      field.clear();
-      after_quote = false;
-    } else if (c == '\n') {
-      fields.push_back(std::move(field));
-      field.clear();
-      after_quote = false;
-      on_line(fields, line);
-      fields.clear();
-      ++line;
-      line_start = k + 1;
-    } else if (c != '\r') {
-      field += c;
-    }
-  }
-  return line_start < text.size();
-}
-
 [[noreturn]] void bad_field(const std::filesystem::path& path, std::size_t line, const RunColumn& c,
                             const std::string& text, const char* what) {
   throw InvalidArgument(path.string() + ":" + std::to_string(line) + ": column '" +
@@ -191,38 +146,37 @@ std::string csv_field_text(const RunColumn& c, const Row& row) {
 }
 
 RunsFile read_runs(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InvalidArgument(path.string() + ": cannot open");
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   const auto& columns = run_columns();
   RunsFile file;
   bool header_seen = false;
-  file.torn = tokenize(text, [&](const std::vector<std::string>& fields, std::size_t line) {
-    if (!header_seen) {
-      header_seen = true;
-      bool same = fields.size() == columns.size();
-      for (std::size_t k = 0; same && k < fields.size(); ++k) same = fields[k] == columns[k].name;
-      if (!same)
-        throw InvalidArgument(path.string() +
-                              ":1: has other columns than a runs.csv of this "
-                              "specbench (" +
-                              std::to_string(fields.size()) + " columns, " +
-                              std::to_string(columns.size()) + " expected, first '" +
-                              (fields.empty() ? std::string() : fields[0].substr(0, 40)) +
-                              "'): written by another version, or not a runs.csv");
-      return;
-    }
-    if (fields.size() != columns.size())
-      throw InvalidArgument(path.string() + ":" + std::to_string(line) + ": " +
-                            std::to_string(fields.size()) + " fields, the header has " +
-                            std::to_string(columns.size()) +
-                            (fields.size() == 1 && fields[0].empty() ? " (a blank line)" : ""));
-    Row row;
-    for (std::size_t k = 0; k < columns.size(); ++k)
-      parse_field(path, line, columns[k], fields[k], row);
-    file.rows.push_back(std::move(row));
-    file.lines.push_back(line);
-  });
+  file.torn =
+      tokenize_csv(read_text(path), [&](std::vector<std::string>& fields, std::size_t line) {
+        if (!header_seen) {
+          header_seen = true;
+          bool same = fields.size() == columns.size();
+          for (std::size_t k = 0; same && k < fields.size(); ++k)
+            same = fields[k] == columns[k].name;
+          if (!same)
+            throw InvalidArgument(path.string() +
+                                  ":1: has other columns than a runs.csv of this "
+                                  "specbench (" +
+                                  std::to_string(fields.size()) + " columns, " +
+                                  std::to_string(columns.size()) + " expected, first '" +
+                                  (fields.empty() ? std::string() : fields[0].substr(0, 40)) +
+                                  "'): written by another version, or not a runs.csv");
+          return;
+        }
+        if (fields.size() != columns.size())
+          throw InvalidArgument(path.string() + ":" + std::to_string(line) + ": " +
+                                std::to_string(fields.size()) + " fields, the header has " +
+                                std::to_string(columns.size()) +
+                                (fields.size() == 1 && fields[0].empty() ? " (a blank line)" : ""));
+        Row row;
+        for (std::size_t k = 0; k < columns.size(); ++k)
+          parse_field(path, line, columns[k], fields[k], row);
+        file.rows.push_back(std::move(row));
+        file.lines.push_back(line);
+      });
   if (!header_seen) throw InvalidArgument(path.string() + ":1: empty (no header line)");
   return file;
 }

@@ -2,8 +2,8 @@
 // user what is accepted.
 #include <boost/test/unit_test.hpp>
 
-#include "core/error.hpp"
 #include "algorithms/params.hpp"
+#include "core/error.hpp"
 
 using namespace specbench;
 
