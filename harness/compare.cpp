@@ -19,6 +19,7 @@
 #include "harness/output.hpp"
 #include "harness/results/columns.hpp"
 #include "harness/results/lock.hpp"
+#include "harness/statistics.hpp"
 #include "harness/summary.hpp"
 
 namespace specbench {
@@ -26,10 +27,6 @@ namespace {
 
 namespace fs = std::filesystem;
 constexpr double kInf = std::numeric_limits<double>::infinity();
-
-double median(const std::vector<double>& v) {
-  return quantile(v, 0.5);
-}
 
 std::string fmt(double x) {
   std::ostringstream out;
@@ -643,31 +640,6 @@ int compare_benchmarks(const fs::path& baseline, const fs::path& current, const 
 }
 
 }  // namespace
-
-double mann_whitney_greater(const std::vector<double>& a, const std::vector<double>& b) {
-  // Ranks of the pooled sample (average ranks for ties).
-  std::vector<std::pair<double, int>> pooled;
-  for (double x : a) pooled.push_back({x, 0});
-  for (double x : b) pooled.push_back({x, 1});
-  std::sort(pooled.begin(), pooled.end());
-  const double n1 = double(a.size()), n2 = double(b.size()), n = n1 + n2;
-  double rank_sum_b = 0, ties = 0;
-  for (std::size_t i = 0; i < pooled.size();) {
-    std::size_t j = i;
-    while (j < pooled.size() && pooled[j].first == pooled[i].first) ++j;
-    const double rank = (double(i + 1) + double(j)) / 2, t = double(j - i);
-    ties += t * t * t - t;
-    for (std::size_t k = i; k < j; ++k)
-      if (pooled[k].second == 1) rank_sum_b += rank;
-    i = j;
-  }
-  const double u = rank_sum_b - n2 * (n2 + 1) / 2;  // pairs (a, b) with b > a
-  const double mean = n1 * n2 / 2;
-  const double var = n1 * n2 / 12 * ((n + 1) - ties / (n * (n - 1)));
-  if (var <= 0) return 1.0;
-  const double z = (u - mean - 0.5) / std::sqrt(var);
-  return boost::math::cdf(boost::math::complement(boost::math::normal(), z));
-}
 
 AccuracyTolerance accuracy_tolerance(const AccuracyRow& a, const AccuracyRow& b, double ulps) {
   // Unit roundoff of the working precision (2^-24, 2^-53) and machine epsilon (one ulp of 1).

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "harness/statistics.hpp"
+
 namespace specbench {
 
 struct CompareOptions {
@@ -49,10 +51,6 @@ inline constexpr int kComparePass = 0, kCompareRegression = 1, kCompareInconclus
 /// throw InvalidArgument (exit 2): a harness error is never a regression.
 int compare_results(const std::filesystem::path& baseline, const std::filesystem::path& current,
                     const CompareOptions& options, std::ostream& out);
-
-/// One-sided Mann-Whitney U test that `b` tends to be larger than `a`: the p-value, from the
-/// normal approximation with tie and continuity corrections (adequate for >= 9 samples a side).
-double mann_whitney_greater(const std::vector<double>& a, const std::vector<double>& b);
 
 /// The accuracy columns of one runs.csv row that the rounding-noise rules need.
 struct AccuracyRow {

@@ -17,6 +17,7 @@
 #include "harness/output.hpp"
 #include "harness/provenance.hpp"
 #include "harness/results/lock.hpp"
+#include "harness/statistics.hpp"
 
 namespace specbench {
 namespace {
@@ -234,14 +235,13 @@ int print_history(const std::filesystem::path& db_path, const HistoryOptions& o,
       bool step = false;
       const auto persist = std::size_t(std::max(1, o.persist));
       if (i > 0 && i + persist <= pts.size()) {
-        auto median = [&](std::size_t a, std::size_t b) {
+        auto window_median = [&](std::size_t a, std::size_t b) {
           std::vector<double> v;
           for (std::size_t k = a; k < b; ++k) v.push_back(pts[k].value);
-          std::sort(v.begin(), v.end());
-          return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+          return median(std::move(v));
         };
-        const double before = median(i > persist + 1 ? i - persist - 1 : 0, i);
-        const double after = median(i, i + persist);
+        const double before = window_median(i > persist + 1 ? i - persist - 1 : 0, i);
+        const double after = window_median(i, i + persist);
         const double scale = std::max(std::abs(before), std::abs(after));
         if (scale > 0 && std::abs(after - before) > o.threshold * scale) {
           step = std::abs(pts[i - 1].value - before) < std::abs(pts[i - 1].value - after);

@@ -1,13 +1,13 @@
 #include "harness/summary.hpp"
 
 #include <algorithm>
-#include <boost/math/special_functions/beta.hpp>
 #include <cmath>
 #include <limits>
 #include <map>
 #include <string>
 
 #include "harness/results/columns.hpp"
+#include "harness/statistics.hpp"
 
 namespace specbench {
 namespace {
@@ -23,23 +23,6 @@ const Metric kMetrics[] = {{"rel_err", &Row::rel_err},
                            {"normalized_norm", &Row::normalized_norm}};
 
 }  // namespace
-
-double quantile(std::vector<double> v, double q) {
-  if (v.empty()) return std::numeric_limits<double>::quiet_NaN();
-  std::sort(v.begin(), v.end());
-  const double pos = q * double(v.size() - 1);
-  const auto lo = std::size_t(std::floor(pos));
-  const std::size_t hi = std::min(lo + 1, v.size() - 1);
-  return v[lo] + (v[hi] - v[lo]) * (pos - double(lo));
-}
-
-std::pair<double, double> clopper_pearson(std::size_t k, std::size_t n) {
-  if (n == 0) return {0.0, 1.0};
-  const double a = 0.05;
-  const double lo = k == 0 ? 0.0 : boost::math::ibeta_inv(double(k), double(n - k + 1), a / 2);
-  const double hi = k == n ? 1.0 : boost::math::ibeta_inv(double(k + 1), double(n - k), 1 - a / 2);
-  return {lo, hi};
-}
 
 void write_summary(const std::vector<Row>& runs, const std::vector<double>& tolerances,
                    const std::filesystem::path& path) {

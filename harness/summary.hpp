@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "harness/output.hpp"
+#include "harness/statistics.hpp"
 
 namespace specbench {
 
@@ -18,13 +19,5 @@ namespace specbench {
 /// set) are grouped per step as well.
 void write_summary(const std::vector<Row>& runs, const std::vector<double>& tolerances,
                    const std::filesystem::path& path);
-
-/// The q-quantile of the values by linear interpolation between order statistics (numpy's
-/// default; q = 0.5 is the median); NaN for no values. Shared by summary.csv, compare and the
-/// timing phase of sweeps.
-double quantile(std::vector<double> values, double q);
-
-/// The 95% Clopper-Pearson interval of a binomial proportion with k successes in n trials.
-std::pair<double, double> clopper_pearson(std::size_t k, std::size_t n);
 
 }  // namespace specbench
