@@ -19,8 +19,8 @@
 #include "algorithms/dense.hpp"
 #include "algorithms/estimator.hpp"
 #include "algorithms/lapack.hpp"
-#include "core/random.hpp"
 #include "algorithms/registry.hpp"
+#include "core/random.hpp"
 #include "harness/matrices.hpp"
 
 namespace specbench::test {
