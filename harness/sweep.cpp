@@ -801,15 +801,25 @@ SweepSummary run_sweep(const SweepPlan& plan, const SweepOptions& options) {
                                                " rows of incomplete cells dropped"
                                          : ""));
   std::mutex meta_mutex;
+  bool meta_dirty = false;  // references added since meta.json was last written
   auto note_reference = [&](const Problem& p, int step) {
     auto ref = reference_to_json(p);
     if (step >= 0) ref["step"] = step;
     std::lock_guard lock(meta_mutex);
     if (contains_reference(meta["references"], ref)) return;
     meta["references"].push_back(std::move(ref));
-    // On disk before any row of this matrix is written: a kill never leaves rows whose
-    // reference meta.json lacks (a resume does not recompute the references of finished cells).
-    write_file_atomic(meta_path, meta.dump(2) + "\n");
+    meta_dirty = true;
+  };
+  // Rows are written through here: meta.json first if it gained references, so a kill never
+  // leaves rows whose reference meta.json lacks (a resume does not recompute the references of
+  // finished cells), and meta.json is rewritten at most once per write of rows.
+  auto write_rows = [&](const std::vector<Row>& rows) {
+    {
+      std::lock_guard lock(meta_mutex);
+      if (meta_dirty) write_file_atomic(meta_path, meta.dump(2) + "\n");
+      meta_dirty = false;
+    }
+    csv.write(rows);
   };
   auto tag = [](std::vector<Row>& rows, const RunSpec& run) {
     for (Row& r : rows) r.cell = run.cell;
@@ -936,7 +946,7 @@ SweepSummary run_sweep(const SweepPlan& plan, const SweepOptions& options) {
       // the cells in flight).
       for (auto& [r, rows] : out) {
         tag(rows, plan.runs[r]);
-        csv.write(rows);
+        write_rows(rows);
         summary.rows += rows.size();
         for (const Row& row : rows) summary.errors += row.status == "error";
       }
@@ -976,7 +986,7 @@ SweepSummary run_sweep(const SweepPlan& plan, const SweepOptions& options) {
     // Write the window's cells in plan order (timing phase only; otherwise already written).
     for (auto& [r, rows] : results) {
       tag(rows, plan.runs[r]);
-      csv.write(rows);
+      write_rows(rows);
       summary.rows += rows.size();
       for (const Row& row : rows) summary.errors += row.status == "error";
     }
