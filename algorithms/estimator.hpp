@@ -6,7 +6,7 @@
 /// \f$ \hat u, \hat v \f$ such that \f$ \hat\sigma = \hat u^T A \hat v \f$ (up to rounding).
 /// Iterative estimators whose iterates are nested (power iteration, Lanczos) report every requested
 /// checkpoint of one run through an observer, so a sweep over 1..256 iterations costs one run of
-/// 256 (see harness/sweep.cpp). Numerical outcomes are data (Status), not exceptions.
+/// 256 (see harness/sweep/sweep.cpp). Numerical outcomes are data (Status), not exceptions.
 
 #include <algorithm>
 #include <cmath>

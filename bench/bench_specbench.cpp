@@ -13,7 +13,7 @@
 #include "algorithms/rsvd.hpp"
 #include "algorithms/sparse.hpp"
 #include "algorithms/torch_power.hpp"
-#include "harness/matrices.hpp"
+#include "harness/workloads/matrices.hpp"
 #include "harness/provenance.hpp"
 #include "reference/reference.hpp"
 

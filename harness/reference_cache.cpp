@@ -7,7 +7,7 @@
 #include <sstream>
 
 #include "harness/hash.hpp"
-#include "harness/output.hpp"
+#include "harness/results/output.hpp"
 
 namespace specbench {
 namespace {

@@ -7,7 +7,7 @@
 #include <system_error>
 
 #include "core/error.hpp"
-#include "harness/output.hpp"
+#include "harness/results/output.hpp"
 
 namespace specbench {
 namespace {
@@ -49,15 +49,12 @@ void parse_field(const std::filesystem::path& path, std::size_t line, const RunC
     case T::Text:
       row.*std::get<std::string Row::*>(c.member) = s;
       return;
-    case T::Status: {
-      const auto& known = run_statuses();
-      if (std::find(known.begin(), known.end(), s) == known.end())
+    case T::Status:
+      if (!parse_run_status(s, row.*std::get<RunStatus Row::*>(c.member)))
         bad_field(path, line, c, s,
                   "unknown status (accepted: converged, max_iterations, "
                   "breakdown, error)");
-      row.*std::get<std::string Row::*>(c.member) = s;
       return;
-    }
     case T::Real:
       row.*std::get<double Row::*>(c.member) = parse_real(path, line, c, s);
       return;
@@ -118,17 +115,12 @@ const std::vector<RunColumn>& run_columns() {
   return columns;
 }
 
-const std::vector<std::string>& run_statuses() {
-  static const std::vector<std::string> statuses = {"converged", "max_iterations", "breakdown",
-                                                    "error"};
-  return statuses;
-}
-
 std::string csv_field_text(const RunColumn& c, const Row& row) {
   switch (c.type) {
     case T::Text:
-    case T::Status:
       return csv_line_field(row.*std::get<std::string Row::*>(c.member));
+    case T::Status:
+      return std::string(to_string(row.*std::get<RunStatus Row::*>(c.member)));
     case T::Real:
       return format_double(row.*std::get<double Row::*>(c.member));
     case T::Seed:

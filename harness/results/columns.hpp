@@ -18,7 +18,7 @@
 #include <variant>
 #include <vector>
 
-#include "harness/experiment.hpp"
+#include "harness/experiment/experiment.hpp"
 
 namespace specbench {
 
@@ -36,15 +36,12 @@ struct RunColumn {
   ColumnType type;
   std::string_view unit;  ///< "" for dimensionless or text
   std::variant<std::string Row::*, long long Row::*, int Row::*, std::uint64_t Row::*,
-               double Row::*>
+               double Row::*, RunStatus Row::*>
       member;
 };
 
 /// The columns of runs.csv, in order.
 const std::vector<RunColumn>& run_columns();
-
-/// The statuses a row may have (EstimateStatus names, and "error" for a failed run).
-const std::vector<std::string>& run_statuses();
 
 /// One field of a row as written to CSV (quoted if needed).
 std::string csv_field_text(const RunColumn& column, const Row& row);

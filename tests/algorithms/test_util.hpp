@@ -21,7 +21,7 @@
 #include "algorithms/lapack.hpp"
 #include "algorithms/registry.hpp"
 #include "core/random.hpp"
-#include "harness/matrices.hpp"
+#include "harness/workloads/matrices.hpp"
 
 namespace specbench::test {
 

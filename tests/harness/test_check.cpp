@@ -11,7 +11,7 @@
 #include "algorithms/lanczos.hpp"
 #include "algorithms/power.hpp"
 #include "algorithms/registry.hpp"
-#include "harness/check.hpp"
+#include "harness/theory/check.hpp"
 
 namespace specbench {
 namespace {

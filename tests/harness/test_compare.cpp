@@ -14,9 +14,9 @@
 #include <sstream>
 
 #include "core/error.hpp"
-#include "harness/compare.hpp"
-#include "harness/output.hpp"
-#include "harness/sweep.hpp"
+#include "harness/regression/compare.hpp"
+#include "harness/results/output.hpp"
+#include "harness/sweep/sweep.hpp"
 
 namespace fs = std::filesystem;
 using namespace specbench;
@@ -222,7 +222,7 @@ BOOST_AUTO_TEST_CASE(incomplete_runs_and_other_configs_are_errors) {
   BOOST_TEST(text.find("contended") != std::string::npos, text);
 }
 
-// The rounding-noise tolerances, against the formulas of harness/compare.hpp.
+// The rounding-noise tolerances, against the formulas of harness/regression/compare.hpp.
 BOOST_AUTO_TEST_CASE(tolerance_rules) {
   AccuracyRow a{.f32 = false,
                 .m = 1000,

@@ -11,7 +11,7 @@
 
 #include "harness/hash.hpp"
 #include "harness/reference_cache.hpp"
-#include "harness/sweep.hpp"
+#include "harness/sweep/sweep.hpp"
 
 namespace fs = std::filesystem;
 using namespace specbench;

@@ -15,7 +15,7 @@
 #include <thread>
 
 #include "core/error.hpp"
-#include "harness/history.hpp"
+#include "harness/regression/history.hpp"
 
 namespace fs = std::filesystem;
 using namespace specbench;

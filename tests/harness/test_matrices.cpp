@@ -1,4 +1,4 @@
-// Tests of the matrix families and spec parsing (harness/matrices.cpp).
+// Tests of the matrix families and spec parsing (harness/workloads/matrices.cpp).
 
 #include <lapacke.h>
 #include <unistd.h>
@@ -14,8 +14,8 @@
 
 #include "core/error.hpp"
 #include "core/random.hpp"
-#include "harness/matrices.hpp"
-#include "harness/mtx.hpp"
+#include "harness/workloads/matrices.hpp"
+#include "harness/workloads/mtx.hpp"
 
 namespace specbench {
 namespace {

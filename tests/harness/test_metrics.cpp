@@ -5,8 +5,8 @@
 #include <limits>
 #include <vector>
 
-#include "harness/metrics.hpp"
-#include "harness/mtx.hpp"
+#include "harness/experiment/metrics.hpp"
+#include "harness/workloads/mtx.hpp"
 
 using namespace specbench;
 

@@ -1,4 +1,4 @@
-// Tests of the Matrix Market reader and writer (harness/mtx.cpp): every supported format, the
+// Tests of the Matrix Market reader and writer (harness/workloads/mtx.cpp): every supported format, the
 // error messages (path, line, key word), the exact round trip and the SuiteSparse files of
 // data/matrices.
 
@@ -17,7 +17,7 @@
 
 #include "core/error.hpp"
 #include "core/random.hpp"
-#include "harness/mtx.hpp"
+#include "harness/workloads/mtx.hpp"
 
 namespace specbench {
 namespace {

@@ -8,7 +8,7 @@
 #include <limits>
 #include <sstream>
 
-#include "harness/output.hpp"
+#include "harness/results/output.hpp"
 
 using namespace specbench;
 
@@ -33,7 +33,7 @@ BOOST_AUTO_TEST_CASE(csv_quotes_fields_with_commas_and_quotes) {
   row.family = "gaussian";
   row.estimator = "power";
   row.params = "iters=5,tol=0";
-  row.status = "error";
+  row.status = RunStatus::Error;
   row.message = "said \"no\"";
   {
     CsvWriter csv(dir / "runs.csv");

@@ -12,10 +12,10 @@
 #include <sstream>
 
 #include "core/error.hpp"
-#include "harness/experiment.hpp"
-#include "harness/output.hpp"
-#include "harness/summary.hpp"
-#include "harness/sweep.hpp"
+#include "harness/experiment/experiment.hpp"
+#include "harness/results/output.hpp"
+#include "harness/results/summary.hpp"
+#include "harness/sweep/sweep.hpp"
 
 using namespace specbench;
 namespace fs = std::filesystem;

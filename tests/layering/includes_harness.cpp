@@ -1,2 +1,2 @@
 // Must not compile in the algorithms/ or reference/ layer (CMakeLists.txt, "the layers").
-#include "harness/sweep.hpp"
+#include "harness/sweep/sweep.hpp"

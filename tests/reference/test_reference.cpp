@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "core/random.hpp"
-#include "harness/mtx.hpp"
+#include "harness/workloads/mtx.hpp"
 #include "reference/certify.hpp"
 #include "reference/reference.hpp"
 

@@ -12,8 +12,8 @@
 #include <tuple>
 #include <vector>
 
-#include "harness/experiment.hpp"
-#include "harness/matrices.hpp"
+#include "harness/experiment/experiment.hpp"
+#include "harness/workloads/matrices.hpp"
 
 namespace specbench {
 

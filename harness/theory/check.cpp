@@ -1,4 +1,4 @@
-#include "harness/check.hpp"
+#include "harness/theory/check.hpp"
 
 #include <lapacke.h>
 #include <toml++/toml.h>
@@ -13,9 +13,9 @@
 #include "algorithms/registry.hpp"
 #include "core/error.hpp"
 #include "core/random.hpp"
-#include "harness/experiment.hpp"
-#include "harness/matrices.hpp"
-#include "harness/summary.hpp"
+#include "harness/experiment/experiment.hpp"
+#include "harness/results/summary.hpp"
+#include "harness/workloads/matrices.hpp"
 #include "reference/certify.hpp"
 
 namespace specbench {

@@ -1,19 +1,19 @@
 /// \file
 /// The matrix families (gaussian, spectrum, mtx), each registered by one static registrar as the
-/// estimators are, and the spec parser. Spec grammar (see harness/matrices.hpp):
+/// estimators are, and the spec parser. Spec grammar (see harness/workloads/matrices.hpp):
 ///
 ///   family:key=value,...   e.g. gaussian:m=200,n=100,seed=3
 ///   mtx:PATH               everything after "mtx:" is the path, verbatim (',' and '=' allowed)
 ///   PATH.mtx               a spec without ':' ending in ".mtx" is short for mtx:PATH.mtx
 
-#include "harness/matrices.hpp"
+#include "harness/workloads/matrices.hpp"
 
 #include <cmath>
 #include <cstdint>
 #include <vector>
 
 #include "core/error.hpp"
-#include "harness/mtx.hpp"
+#include "harness/workloads/mtx.hpp"
 
 namespace specbench {
 namespace {

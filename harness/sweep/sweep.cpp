@@ -1,4 +1,4 @@
-#include "harness/sweep.hpp"
+#include "harness/sweep/sweep.hpp"
 
 #include <toml++/toml.h>
 #include <unistd.h>
@@ -17,12 +17,12 @@
 
 #include "core/parallel.hpp"
 #include "harness/hash.hpp"
-#include "harness/output.hpp"
 #include "harness/provenance.hpp"
 #include "harness/reference_cache.hpp"
 #include "harness/results/columns.hpp"
 #include "harness/results/lock.hpp"
-#include "harness/summary.hpp"
+#include "harness/results/output.hpp"
+#include "harness/results/summary.hpp"
 
 namespace specbench {
 namespace {
@@ -885,7 +885,7 @@ SweepSummary run_sweep(const SweepPlan& plan, const SweepOptions& options) {
                                options.threads)
                      .rows;
           // An estimator that threw mid-run returns one error row: the cell's planned rows.
-          if (rows.size() != run.rows && !rows.empty() && rows.front().status == "error")
+          if (rows.size() != run.rows && !rows.empty() && rows.front().status == RunStatus::Error)
             rows = planned_error_rows(run, rows.front());
         } catch (const std::exception& e) {
           rows = planned_error_rows(
@@ -948,7 +948,7 @@ SweepSummary run_sweep(const SweepPlan& plan, const SweepOptions& options) {
         tag(rows, plan.runs[r]);
         write_rows(rows);
         summary.rows += rows.size();
-        for (const Row& row : rows) summary.errors += row.status == "error";
+        for (const Row& row : rows) summary.errors += row.status == RunStatus::Error;
       }
       progress.advance(out.size());
     });
@@ -961,7 +961,8 @@ SweepSummary run_sweep(const SweepPlan& plan, const SweepOptions& options) {
     if (retime) {
       for (auto& [r, rows] : results) {
         const RunSpec& run = plan.runs[r];
-        if (run.drift.steps > 0 || rows.empty() || rows.front().status == "error") continue;
+        if (run.drift.steps > 0 || rows.empty() || rows.front().status == RunStatus::Error)
+          continue;
         const Problem& p = *problems[group_of.at(r)];
         std::vector<std::vector<double>> times(rows.size());
         const int warmups = 1, timed = plan.timing_repeats;
@@ -988,7 +989,7 @@ SweepSummary run_sweep(const SweepPlan& plan, const SweepOptions& options) {
       tag(rows, plan.runs[r]);
       write_rows(rows);
       summary.rows += rows.size();
-      for (const Row& row : rows) summary.errors += row.status == "error";
+      for (const Row& row : rows) summary.errors += row.status == RunStatus::Error;
     }
     if (retime) progress.advance(results.size());
   }
@@ -1111,7 +1112,7 @@ SweepSummary merge_outputs(const std::vector<std::filesystem::path>& inputs,
   write_file_atomic(output / "runs.csv", text);
   const RunsFile merged = read_runs(output / "runs.csv");
   summary.rows = merged.rows.size();
-  for (const Row& row : merged.rows) summary.errors += row.status == "error";
+  for (const Row& row : merged.rows) summary.errors += row.status == RunStatus::Error;
   std::vector<double> tolerances = first_meta.value("tolerances", std::vector<double>{1e-2});
   write_summary(merged.rows, tolerances, output / "summary.csv");
   nlohmann::json meta = first_meta;

@@ -1,4 +1,4 @@
-#include "harness/summary.hpp"
+#include "harness/results/summary.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -75,13 +75,13 @@ void write_summary(const std::vector<Row>& runs, const std::vector<double>& tole
     const auto& rows = groups[key];
     add(key_text[key]);
     std::size_t errors = 0;
-    for (const Row* r : rows) errors += r->status == "error";
+    for (const Row* r : rows) errors += r->status == RunStatus::Error;
     add(std::to_string(rows.size()));
     add(std::to_string(errors));
     for (const auto& m : kMetrics) {
       std::vector<double> v;
       for (const Row* r : rows)
-        if (r->status != "error" && std::isfinite(r->*m.member)) v.push_back(r->*m.member);
+        if (r->status != RunStatus::Error && std::isfinite(r->*m.member)) v.push_back(r->*m.member);
       std::sort(v.begin(), v.end());
       double mean = 0;
       for (double x : v) mean += x / double(v.size());
@@ -102,7 +102,7 @@ void write_summary(const std::vector<Row>& runs, const std::vector<double>& tole
     }
     std::vector<double> times;
     for (const Row* r : rows)
-      if (r->status != "error") times.push_back(r->time_s);
+      if (r->status != RunStatus::Error) times.push_back(r->time_s);
     std::sort(times.begin(), times.end());
     add(format_double(quantile(times, 0.5)));
     text += '\n';

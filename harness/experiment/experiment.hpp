@@ -12,7 +12,7 @@
 #include "algorithms/dense.hpp"
 #include "algorithms/registry.hpp"
 #include "algorithms/sparse.hpp"
-#include "harness/matrices.hpp"
+#include "harness/workloads/matrices.hpp"
 #include "reference/reference.hpp"
 
 namespace specbench {
@@ -66,6 +66,16 @@ struct EstimatorChoice {
 /// Parses `name[:key=value,...]` against the registry; InvalidArgument lists what is accepted.
 EstimatorChoice parse_estimator_spec(std::string_view text);
 
+/// A row's outcome: the estimator's Status at that checkpoint, or Error for a run that failed.
+enum class RunStatus { Converged, MaxIterations, Breakdown, Error };
+
+/// "converged", "max_iterations", "breakdown", "error": the text of runs.csv's status column.
+std::string_view to_string(RunStatus s);
+/// The status named `text`, or false if there is none.
+bool parse_run_status(std::string_view text, RunStatus& out);
+/// The row status of an estimator's Status.
+RunStatus run_status(Status s);
+
 /// One output row: the cell's keys, the estimate and its metrics. Columns are documented in the
 /// README; `row_columns()` gives their names in order.
 struct Row {
@@ -81,7 +91,8 @@ struct Row {
   long long iterations = 0, matvecs = 0;
   double time_s = 0;
   double time_spread = 0;  ///< (max - min) / median of the timing repeats (0 for one timing)
-  std::string status, message;
+  RunStatus status = RunStatus::MaxIterations;
+  std::string message;
   std::string cell;          ///< the sweep cell's key (empty outside sweeps)
   std::vector<double> u, v;  ///< filled only when asked for (not written to CSV)
 };

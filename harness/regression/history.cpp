@@ -1,4 +1,4 @@
-#include "harness/history.hpp"
+#include "harness/regression/history.hpp"
 
 #include <sqlite3.h>
 
@@ -14,9 +14,9 @@
 #include <vector>
 
 #include "core/error.hpp"
-#include "harness/output.hpp"
 #include "harness/provenance.hpp"
 #include "harness/results/lock.hpp"
+#include "harness/results/output.hpp"
 #include "harness/statistics.hpp"
 
 namespace specbench {

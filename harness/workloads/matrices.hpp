@@ -3,7 +3,7 @@
 /// Matrix families and matrix specs. A spec is `family:key=value,...` (or a path ending in
 /// `.mtx`, short for `mtx:PATH`). Families register themselves with a parameter schema, like
 /// estimators, and `specbench list` prints them. Every family generates a column-major double
-/// matrix; float runs round it entry-wise (see harness/sweep.cpp).
+/// matrix; float runs round it entry-wise (see harness/sweep/sweep.cpp).
 
 #include <filesystem>
 #include <functional>

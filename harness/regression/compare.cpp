@@ -1,4 +1,4 @@
-#include "harness/compare.hpp"
+#include "harness/regression/compare.hpp"
 
 #include <algorithm>
 #include <boost/math/distributions/binomial.hpp>
@@ -15,12 +15,12 @@
 #include <sstream>
 
 #include "core/error.hpp"
-#include "harness/experiment.hpp"
-#include "harness/output.hpp"
+#include "harness/experiment/experiment.hpp"
 #include "harness/results/columns.hpp"
 #include "harness/results/lock.hpp"
+#include "harness/results/output.hpp"
+#include "harness/results/summary.hpp"
 #include "harness/statistics.hpp"
-#include "harness/summary.hpp"
 
 namespace specbench {
 namespace {
@@ -170,7 +170,8 @@ std::map<std::string, std::vector<double>> benchmark_samples(const fs::path& p) 
 
 /// One runs.csv row, typed: the columns compare reads.
 struct CmpRow {
-  std::string matrix, estimator, params, precision, seed, step, checkpoint, status, cell, message;
+  std::string matrix, estimator, params, precision, seed, step, checkpoint, cell, message;
+  RunStatus status = RunStatus::MaxIterations;
   AccuracyRow acc;
   double ref_bound = 0, time_s = 0;
   long long iterations = 0;
@@ -268,7 +269,7 @@ RunDir load_run(const fs::path& dir, const std::string& side) {
     SPECBENCH_REQUIRE(!r.cell.empty(), side, " ", runs_path.string(), ":", line,
                       ": empty cell key");
     r.acc.f32 = r.precision == "f32";
-    if (r.status != "error") {
+    if (r.status != RunStatus::Error) {
       r.acc.m = f.m;
       r.acc.n = f.n;
       r.acc.sigma = f.sigma;
@@ -761,11 +762,11 @@ int compare_results(const fs::path& baseline, const fs::path& current, const Com
   std::set<std::string> base_cells, cur_cells;
   for (const CmpRow& r : br.rows) {
     base_cells.insert(r.cell);
-    if (r.status == "error") base_failed.emplace(r.cell, &r);
+    if (r.status == RunStatus::Error) base_failed.emplace(r.cell, &r);
   }
   for (const CmpRow& r : cr.rows) {
     cur_cells.insert(r.cell);
-    if (r.status == "error") cur_failed.emplace(r.cell, &r);
+    if (r.status == RunStatus::Error) cur_failed.emplace(r.cell, &r);
   }
   std::set<std::string> failed_cells;
   for (const auto* failed : {&base_failed, &cur_failed})
@@ -809,13 +810,14 @@ int compare_results(const fs::path& baseline, const fs::path& current, const Com
     const std::size_t rows = rows_per_cell[b.cell];
     const std::string rerun = rerun_of(c, cm);
     if (b.status != c.status) {
-      const std::string kind = b.status == "error"   ? "IMPROVEMENT"
-                               : c.status == "error" ? "REGRESSION"
-                                                     : "CHANGED";
-      agg.add(kind, "status", "status", b, c, 0, 0, 0, rerun, rows, b.status + " -> " + c.status);
+      const std::string kind = b.status == RunStatus::Error   ? "IMPROVEMENT"
+                               : c.status == RunStatus::Error ? "REGRESSION"
+                                                              : "CHANGED";
+      agg.add(kind, "status", "status", b, c, 0, 0, 0, rerun, rows,
+              std::string(to_string(b.status)) + " -> " + std::string(to_string(c.status)));
       continue;
     }
-    if (b.status == "error") continue;
+    if (b.status == RunStatus::Error) continue;
 
     // The certified references must agree within their bounds (plus the rounding of the
     // sigma_ref column to double); otherwise one of them is wrong.
@@ -875,7 +877,7 @@ int compare_results(const fs::path& baseline, const fs::path& current, const Com
     // stopping test decided (status converged or breakdown: Lanczos' breakdown test sits at
     // rounding level, so the step it stops at can move between machines). There a different
     // count is INFO, and the accuracy columns above judge the result.
-    const bool stopped = b.status == "converged" || b.status == "breakdown";
+    const bool stopped = b.status == RunStatus::Converged || b.status == RunStatus::Breakdown;
     const char* count_kind = stopped && !o.exact ? "INFO" : "CHANGED";
     if (b.iterations != c.iterations)
       agg.add(count_kind, "accuracy", "iterations", b, c, double(b.iterations),
@@ -949,7 +951,7 @@ int compare_results(const fs::path& baseline, const fs::path& current, const Com
       Groups g;
       for (const RunDir* run : runs)
         for (const CmpRow& r : run->rows) {
-          if (r.status == "error" || !std::isfinite(r.time_s)) continue;
+          if (r.status == RunStatus::Error || !std::isfinite(r.time_s)) continue;
           const std::string key = r.matrix + " " + r.estimator + ":" + r.params + " " +
                                   r.precision + (r.step.empty() ? "" : " step " + r.step);
           auto& e = g[key];

@@ -2,7 +2,7 @@
 
 #include "algorithms/blas.hpp"
 #include "algorithms/lapack.hpp"
-#include "harness/matrices.hpp"
+#include "harness/workloads/matrices.hpp"
 
 namespace specbench {
 

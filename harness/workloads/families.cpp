@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "core/error.hpp"
-#include "harness/matrices.hpp"
-#include "harness/mtx.hpp"
+#include "harness/workloads/matrices.hpp"
+#include "harness/workloads/mtx.hpp"
 
 extern "C" {
 // TMGLIB (libtmglib-dev) has no C header; the Fortran interface, hidden string lengths last.

@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <vector>
 
-#include "harness/output.hpp"
+#include "harness/results/output.hpp"
 #include "harness/statistics.hpp"
 
 namespace specbench {

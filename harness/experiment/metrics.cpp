@@ -1,4 +1,4 @@
-#include "harness/metrics.hpp"
+#include "harness/experiment/metrics.hpp"
 
 #include <cmath>
 #include <limits>

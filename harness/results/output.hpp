@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/experiment.hpp"
+#include "harness/experiment/experiment.hpp"
 
 namespace specbench {
 

@@ -1,4 +1,4 @@
-#include "harness/cli.hpp"
+#include "harness/cli/cli.hpp"
 
 #include <sys/wait.h>
 #include <unistd.h>
@@ -18,16 +18,16 @@
 
 #include "core/error.hpp"
 #include "harness/build_info.hpp"
-#include "harness/check.hpp"
-#include "harness/compare.hpp"
-#include "harness/experiment.hpp"
-#include "harness/history.hpp"
+#include "harness/experiment/experiment.hpp"
 #include "harness/locate.hpp"
-#include "harness/matrices.hpp"
-#include "harness/mtx.hpp"
-#include "harness/output.hpp"
 #include "harness/provenance.hpp"
-#include "harness/sweep.hpp"
+#include "harness/regression/compare.hpp"
+#include "harness/regression/history.hpp"
+#include "harness/results/output.hpp"
+#include "harness/sweep/sweep.hpp"
+#include "harness/theory/check.hpp"
+#include "harness/workloads/matrices.hpp"
+#include "harness/workloads/mtx.hpp"
 
 namespace specbench {
 namespace {
@@ -155,9 +155,10 @@ int cmd_estimate(const EstimateArgs& args) {
     line("iterations", std::to_string(row.iterations));
     line("matvecs", std::to_string(row.matvecs));
     line("time_s", format_double(row.time_s));
-    line("status", row.status + (row.message.empty() ? "" : ": " + row.message));
+    line("status",
+         std::string(to_string(row.status)) + (row.message.empty() ? "" : ": " + row.message));
   }
-  return row.status == "error" ? kExitFailure : 0;
+  return row.status == RunStatus::Error ? kExitFailure : 0;
 }
 
 struct ReferenceArgs {

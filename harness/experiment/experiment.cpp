@@ -1,13 +1,13 @@
-#include "harness/experiment.hpp"
+#include "harness/experiment/experiment.hpp"
 
 #include <chrono>
 #include <cmath>
 #include <exception>
 
 #include "algorithms/scaled.hpp"
-#include "harness/metrics.hpp"
-#include "harness/output.hpp"
+#include "harness/experiment/metrics.hpp"
 #include "harness/reference_cache.hpp"
+#include "harness/results/output.hpp"
 
 namespace specbench {
 namespace {
@@ -85,7 +85,7 @@ RunOutput run_typed(const Problem& problem, const Operator<T>& op, const Estimat
     row.sigma = std::ldexp(double(snap.sigma), scale);
     row.iterations = snap.iteration;
     row.matvecs = snap.products;
-    row.status = std::string(to_string(snap.status));
+    row.status = run_status(snap.status);
     if (!std::isfinite(row.sigma)) mark_error(row, "the estimate is not finite");
     const Metrics m = compute_metrics<T>(problem.a64, problem.ref, row.sigma, snap.u, snap.v);
     row.rel_err = m.rel_err;
@@ -125,7 +125,7 @@ RunOutput run_typed(const Problem& problem, const Operator<T>& op, const Estimat
 }  // namespace
 
 void mark_error(Row& row, std::string message) {
-  row.status = "error";
+  row.status = RunStatus::Error;
   row.message = std::move(message);
   row.sigma = row.rel_err = row.u_cos_err = row.v_cos_err = row.residual = row.normalized_norm =
       std::nan("");
@@ -142,6 +142,42 @@ Row failed_row(const MatrixSpec& spec, Precision precision, const EstimatorChoic
   row.seed = seed;
   mark_error(row, std::move(message));
   return row;
+}
+
+std::string_view to_string(RunStatus s) {
+  switch (s) {
+    case RunStatus::Converged:
+      return "converged";
+    case RunStatus::MaxIterations:
+      return "max_iterations";
+    case RunStatus::Breakdown:
+      return "breakdown";
+    case RunStatus::Error:
+      return "error";
+  }
+  return "unknown";
+}
+
+bool parse_run_status(std::string_view text, RunStatus& out) {
+  for (RunStatus s :
+       {RunStatus::Converged, RunStatus::MaxIterations, RunStatus::Breakdown, RunStatus::Error})
+    if (text == to_string(s)) {
+      out = s;
+      return true;
+    }
+  return false;
+}
+
+RunStatus run_status(Status s) {
+  switch (s) {
+    case Status::Converged:
+      return RunStatus::Converged;
+    case Status::MaxIterations:
+      return RunStatus::MaxIterations;
+    case Status::Breakdown:
+      return RunStatus::Breakdown;
+  }
+  return RunStatus::Error;
 }
 
 std::string_view to_string(Precision p) {

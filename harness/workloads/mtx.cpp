@@ -1,4 +1,4 @@
-#include "harness/mtx.hpp"
+#include "harness/workloads/mtx.hpp"
 
 #include <algorithm>
 #include <cctype>

@@ -1,4 +1,4 @@
-#include "harness/output.hpp"
+#include "harness/results/output.hpp"
 
 #include <unistd.h>
 
@@ -52,8 +52,10 @@ nlohmann::json row_to_json(const Row& r) {
     nlohmann::json& v = j[std::string(c.name)];
     switch (c.type) {
       case ColumnType::Text:
-      case ColumnType::Status:
         v = r.*std::get<std::string Row::*>(c.member);
+        break;
+      case ColumnType::Status:
+        v = std::string(to_string(r.*std::get<RunStatus Row::*>(c.member)));
         break;
       case ColumnType::Real:
         v = json_number(r.*std::get<double Row::*>(c.member));
