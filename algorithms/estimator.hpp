@@ -6,7 +6,8 @@
 /// \f$ \hat u, \hat v \f$ such that \f$ \hat\sigma = \hat u^T A \hat v \f$ (up to rounding).
 /// Iterative estimators whose iterates are nested (power iteration, Lanczos) report every requested
 /// checkpoint of one run through an observer, so a sweep over 1..256 iterations costs one run of
-/// 256 (see harness/sweep/sweep.cpp). Numerical outcomes are data (Status), not exceptions.
+/// 256. Their loops report each iteration to one IterationMonitor, which keeps the history and
+/// the checkpoints out of the math. Numerical outcomes are data (Status), not exceptions.
 
 #include <algorithm>
 #include <cmath>
@@ -103,48 +104,72 @@ struct EstimateResult {
   std::vector<IterationRecord<T>> history;  ///< the estimate after every iteration
 };
 
-/// Bookkeeping shared by the estimators: which checkpoints are due, and delivering the rest at
-/// the end. Only snapshots the observer asked for are built, so `due` guards any extra work.
+/// An estimator's state after an iteration, as its loop sees it: sigma, u, v and the status the
+/// run would have if it stopped here. The spans are valid only while the monitor uses them.
 template <class T>
-class CheckpointReporter {
+struct Iterate {
+  T sigma = T(0);
+  std::span<const T> u, v;
+  Status status = Status::MaxIterations;
+};
+
+/// The one hook of an estimator's loop (STYLE: "the iteration loop is only the math"). The loop
+/// reports each iteration with the products spent so far and a LAZY state (a callable returning
+/// an Iterate: forming u and v may cost a Ritz-vector computation); the monitor records the
+/// history, decides from the caller's RunControl which iterations are checkpoints, and builds a
+/// snapshot (calling the state) only at those. `finish` attaches the history to the result and
+/// delivers the final state to the checkpoints the run did not reach (it stopped early, or none
+/// were requested: then once). Loops call `iteration` after deciding the iteration's status, so
+/// a checkpoint at the iteration that converged or broke down reports that status.
+template <class T>
+class IterationMonitor {
  public:
-  explicit CheckpointReporter(const RunControl<T>& control) : control_(control) {
+  explicit IterationMonitor(const RunControl<T>& control) : control_(control) {
     pending_ = control.checkpoints;
     std::sort(pending_.begin(), pending_.end());
     pending_.erase(std::unique(pending_.begin(), pending_.end()), pending_.end());
   }
-  /// True if some checkpoint equals `iteration` and an observer listens.
-  bool due(int iteration) const {
-    return control_.observer && next_ < pending_.size() && pending_[next_] == iteration;
+  /// True if the caller wants a snapshot after iteration k. Only for loops whose sigma itself
+  /// costs work outside the method (torch_power's parametrizations order): they form sigma for
+  /// the history only where it is wanted.
+  bool wants(int k) const {
+    return control_.observer && next_ < pending_.size() && pending_[next_] == k;
   }
-  /// Reports every checkpoint <= snap.iteration not yet reported.
-  void report(Snapshot<T> snap) {
-    if (!control_.observer) return;
-    while (next_ < pending_.size() && pending_[next_] <= snap.iteration) {
-      snap.checkpoint = pending_[next_++];
-      control_.observer(snap);
-    }
+  /// After iteration k, with estimate `sigma` and `products` products so far.
+  template <class State>
+  void iteration(int k, T sigma, long long products, State&& state) {
+    history_.push_back({k, sigma, products});
+    if (!wants(k)) return;
+    deliver(k, products, state());
   }
-  /// Reports the final state to all remaining checkpoints, or once if none were requested.
-  void finish(Snapshot<T> snap) {
-    if (!control_.observer) return;
+  /// The end of the run: `r` (sigma, u, v, iterations, products, status final) gets the history;
+  /// every checkpoint not yet reported receives the final state.
+  EstimateResult<T> finish(EstimateResult<T> r) {
+    r.history = std::move(history_);
+    if (!control_.observer) return r;
+    const Iterate<T> last{r.sigma, r.u, r.v, r.status};
     if (pending_.empty()) {
-      snap.checkpoint = snap.iteration;
-      control_.observer(snap);
-      return;
+      control_.observer(snapshot(r.iterations, r.iterations, r.products, last));
+      return r;
     }
-    while (next_ < pending_.size()) {
-      snap.checkpoint = pending_[next_++];
-      control_.observer(snap);
-    }
+    while (next_ < pending_.size())
+      control_.observer(snapshot(pending_[next_++], r.iterations, r.products, last));
+    return r;
   }
-  /// The largest requested checkpoint (0 if none).
-  int last() const { return pending_.empty() ? 0 : pending_.back(); }
 
  private:
+  static Snapshot<T> snapshot(int checkpoint, int k, long long products, const Iterate<T>& it) {
+    return Snapshot<T>{checkpoint, k, it.sigma, it.u, it.v, products, it.status};
+  }
+  void deliver(int k, long long products, const Iterate<T>& it) {
+    while (next_ < pending_.size() && pending_[next_] <= k)
+      control_.observer(snapshot(pending_[next_++], k, products, it));
+  }
+
   const RunControl<T>& control_;
   std::vector<int> pending_;
   std::size_t next_ = 0;
+  std::vector<IterationRecord<T>> history_;
 };
 
 }  // namespace specbench

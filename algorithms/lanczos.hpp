@@ -71,14 +71,6 @@ inline std::string_view to_string(Reorth r) {
   return r == Reorth::Full ? "full" : "none";
 }
 
-/// "full" or "none"; anything else is InvalidArgument.
-inline Reorth parse_reorth(std::string_view text) {
-  if (text == "full") return Reorth::Full;
-  if (text == "none") return Reorth::None;
-  throw InvalidArgument(
-      detail::concat("lanczos: reorth must be 'full' or 'none', got '", text, "'"));
-}
-
 /// Which Lanczos process (see the file comment).
 enum class Process {
   Bidiagonal,  ///< "gkl": Golub-Kahan-Lanczos bidiagonalization, two reads of A per step
@@ -87,14 +79,6 @@ enum class Process {
 
 inline std::string_view to_string(Process p) {
   return p == Process::Gram ? "gram" : "gkl";
-}
-
-/// "gkl" or "gram"; anything else is InvalidArgument.
-inline Process parse_process(std::string_view text) {
-  if (text == "gkl") return Process::Bidiagonal;
-  if (text == "gram") return Process::Gram;
-  throw InvalidArgument(
-      detail::concat("lanczos: process must be 'gkl' or 'gram', got '", text, "'"));
 }
 
 struct LanczosOptions {
@@ -221,7 +205,7 @@ EstimateResult<typename Op::Scalar> lanczos_bidiagonalization(
   EstimateResult<T> r;
   r.u.resize(std::size_t(m));
   r.v.resize(std::size_t(n));
-  CheckpointReporter<T> reporter(control);
+  IterationMonitor<T> monitor(control);
 
   // v_1: the previous v (warm) or Gaussian, normalized
   vbasis.resize(std::size_t(n));
@@ -242,13 +226,14 @@ EstimateResult<typename Op::Scalar> lanczos_bidiagonalization(
     lanczos_detail::normalize_or_e1(std::span<T>(r.v));
     ritz_k = k;
   };
-  auto record = [&](int k) {
+  // sigma_max(B_k), reported with the Ritz vectors formed only if the monitor asks
+  auto step_done = [&](int k) {
     r.sigma = lanczos_detail::bidiagonal_sigma_max(alpha, beta, k);
     r.iterations = k;
-    r.history.push_back({k, r.sigma, a.products()});
-  };
-  auto snapshot = [&]() {
-    return Snapshot<T>{0, r.iterations, r.sigma, r.u, r.v, a.products(), r.status};
+    monitor.iteration(k, r.sigma, a.products(), [&] {
+      ritz(k);
+      return Iterate<T>{r.sigma, r.u, r.v, r.status};
+    });
   };
 
   r.status = Status::MaxIterations;
@@ -272,7 +257,7 @@ EstimateResult<typename Op::Scalar> lanczos_bidiagonalization(
       std::fill(ucol(c).begin(), ucol(c).end(), T(0));
       beta.push_back(T(0));  // beta_j is not part of B_j; keeps the arrays aligned
       r.status = Status::Breakdown;
-      record(j);
+      step_done(j);
       break;
     }
     blas::scal(T(1) / alpha.back(), ucol(c));
@@ -285,27 +270,22 @@ EstimateResult<typename Op::Scalar> lanczos_bidiagonalization(
     if (full) lanczos_detail::cgs2(vbasis.data(), n, j, vcol(c + 1), h);
     // beta_j = ||r||. Once V_j spans R^n (j = n), r is zero in exact arithmetic.
     beta.push_back(blas::nrm2(std::span<const T>(vcol(c + 1))));
-    record(j);
-    if (beta.back() <= tau_factor * anorm || (full && j == n)) {
+    const bool invariant = beta.back() <= tau_factor * anorm || (full && j == n);
+    if (invariant) {
       // A^T U_j = V_j B_j^T exactly: span(V_j) is invariant under A^T A and the singular
       // values of B_j are singular values of A.
       beta.back() = T(0);
       vbasis.resize(std::size_t(j * n));
       r.status = Status::Breakdown;
-      break;
     }
+    step_done(j);  // B_j does not involve beta_j
+    if (invariant) break;
     // v_{j+1} = r / beta_j
     blas::scal(T(1) / beta.back(), vcol(c + 1));
-
-    if (reporter.due(j)) {
-      ritz(j);
-      reporter.report(snapshot());
-    }
   }
   ritz(r.iterations);
   r.products = a.products();
-  reporter.finish(snapshot());
-  return r;
+  return monitor.finish(std::move(r));
 }
 
 /// Symmetric Lanczos on the one-read Gram matrix (options.process == Process::Gram; see the file
@@ -340,10 +320,7 @@ EstimateResult<typename Op::Scalar> lanczos_detail::gram_process(
   EstimateResult<T> r;
   r.u.resize(std::size_t(m));
   r.v.resize(std::size_t(n));
-  CheckpointReporter<T> reporter(control);
-  auto snapshot = [&]() {
-    return Snapshot<T>{0, r.iterations, r.sigma, r.u, r.v, a.products(), r.status};
-  };
+  IterationMonitor<T> monitor(control);
 
   // v_1: the previous v (warm) or Gaussian; q_1 = v_1 (right) or A v_1 (left), normalized
   warm_or_draw<T>(options.warm, control.start_v, std::span<T>(r.v),
@@ -360,10 +337,11 @@ EstimateResult<typename Op::Scalar> lanczos_detail::gram_process(
       r.sigma = T(0);
       r.iterations = 1;
       r.status = Status::Breakdown;
-      r.history.push_back({1, r.sigma, a.products()});
       r.products = a.products();
-      reporter.finish(snapshot());
-      return r;
+      monitor.iteration(1, r.sigma, r.products, [&] {
+        return Iterate<T>{r.sigma, r.u, r.v, r.status};
+      });
+      return monitor.finish(std::move(r));
     }
   } else {
     std::copy(r.v.begin(), r.v.end(), qcol(0).begin());
@@ -396,10 +374,14 @@ EstimateResult<typename Op::Scalar> lanczos_detail::gram_process(
     lanczos_detail::normalize_or_e1(hx);
     ritz_k = k;
   };
-  auto record = [&](int k) {
+  // sqrt(theta_max(T_k)), reported with the Ritz vectors formed only if the monitor asks
+  auto step_done = [&](int k) {
     r.sigma = std::sqrt(std::max(theta_max(k), T(0)));
     r.iterations = k;
-    r.history.push_back({k, r.sigma, a.products()});
+    monitor.iteration(k, r.sigma, a.products(), [&] {
+      ritz(k);
+      return Iterate<T>{r.sigma, r.u, r.v, r.status};
+    });
   };
 
   r.status = Status::MaxIterations;
@@ -419,26 +401,22 @@ EstimateResult<typename Op::Scalar> lanczos_detail::gram_process(
       blas::axpy(-beta[std::size_t(c - 1)], std::span<const T>(qcol(c - 1)), std::span<T>(y));
     if (full) lanczos_detail::cgs2(qbasis.data(), dim, j, std::span<T>(y), h);
     beta.push_back(blas::nrm2(std::span<const T>(y)));
-    record(j);
-    if (beta.back() <= tau_factor * gnorm || (full && j == dim)) {
+    const bool invariant = beta.back() <= tau_factor * gnorm || (full && j == dim);
+    if (invariant) {
       // G Q_j = Q_j T_j up to rounding: span(Q_j) is invariant and theta is an eigenvalue of G.
       beta.back() = T(0);
       r.status = Status::Breakdown;
-      break;
     }
+    step_done(j);  // T_j does not involve beta_j
+    if (invariant) break;
     // q_{j+1} = y / beta_j
     qbasis.resize(std::size_t((j + 1) * dim));
     std::copy(y.begin(), y.end(), qcol(c + 1).begin());
     blas::scal(T(1) / beta.back(), qcol(c + 1));
-    if (reporter.due(j)) {
-      ritz(j);
-      reporter.report(snapshot());
-    }
   }
   ritz(r.iterations);
   r.products = a.products();
-  reporter.finish(snapshot());
-  return r;
+  return monitor.finish(std::move(r));
 }
 
 }  // namespace specbench

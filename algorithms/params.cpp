@@ -15,6 +15,8 @@ std::string_view to_string(ParamType t) {
       return "int";
     case ParamType::Real:
       return "real";
+    case ParamType::Bool:
+      return "bool";
     case ParamType::Choice:
       return "choice";
     case ParamType::String:
@@ -25,6 +27,7 @@ std::string_view to_string(ParamType t) {
 
 std::string format_value(const ParamValue& v) {
   if (const auto* i = std::get_if<long long>(&v)) return std::to_string(*i);
+  if (const auto* b = std::get_if<bool>(&v)) return *b ? "true" : "false";
   if (const auto* d = std::get_if<double>(&v)) {
     char buf[64];
     auto r = std::to_chars(buf, buf + sizeof buf, *d);  // shortest text that round-trips
@@ -44,6 +47,9 @@ long long ParamSet::get_int(std::string_view name) const {
 }
 double ParamSet::get_real(std::string_view name) const {
   return std::get<double>(get(name));
+}
+bool ParamSet::get_bool(std::string_view name) const {
+  return std::get<bool>(get(name));
 }
 const std::string& ParamSet::get_string(std::string_view name) const {
   return std::get<std::string>(get(name));
@@ -128,6 +134,10 @@ ParamValue ParamSchema::parse_value(const ParamSpec& spec, std::string_view text
       check_range(x);
       return x;
     }
+    case ParamType::Bool:
+      if (text == "true") return true;
+      if (text == "false") return false;
+      throw fail("is not a boolean (true or false)");
     case ParamType::Choice: {
       for (const auto& c : spec.choices)
         if (c == text) return std::string(text);

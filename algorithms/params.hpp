@@ -15,7 +15,7 @@
 
 namespace specbench {
 
-enum class ParamType { Int, Real, Choice, String };
+enum class ParamType { Int, Real, Bool, Choice, String };
 
 std::string_view to_string(ParamType t);
 
@@ -30,7 +30,7 @@ struct ParamSpec {
   bool required = false;
 };
 
-using ParamValue = std::variant<long long, double, std::string>;
+using ParamValue = std::variant<long long, double, bool, std::string>;
 
 /// Text of a value as the user would write it (shortest round-trip form for reals).
 std::string format_value(const ParamValue& v);
@@ -40,6 +40,7 @@ class ParamSet {
  public:
   long long get_int(std::string_view name) const;
   double get_real(std::string_view name) const;
+  bool get_bool(std::string_view name) const;
   const std::string& get_string(std::string_view name) const;  ///< Choice or String
   const ParamValue& get(std::string_view name) const;
   bool has(std::string_view name) const { return values_.find(name) != values_.end(); }

@@ -57,16 +57,14 @@ EstimateResult<typename Op::Scalar> power_iteration(
   r.u.assign(m, T(0));
   r.v.resize(n);
   std::vector<T> z(n);
-  CheckpointReporter<T> reporter(control);
+  IterationMonitor<T> monitor(control);
 
   warm_or_draw<T>(options.warm, control.start_v, std::span<T>(r.v),
                   [&] { fill_gaussian<T>(rng, r.v); });
 
   bool ahead = false;  // left side: a product of the next iteration is already done
-  auto snapshot = [&]() {
-    return Snapshot<T>{0,       r.iterations, r.sigma, r.u, r.v, a.products() - (ahead ? 1 : 0),
-                       r.status};
-  };
+  auto products = [&] { return a.products() - (ahead ? 1 : 0); };
+  auto iterate = [&] { return Iterate<T>{r.sigma, r.u, r.v, r.status}; };
 
   r.status = Status::MaxIterations;
   const bool left = a.gram_side() == GramSide::Left;
@@ -92,7 +90,7 @@ EstimateResult<typename Op::Scalar> power_iteration(
       r.u[0] = T(1);
       r.iterations = k;
       r.status = Status::Breakdown;
-      r.history.push_back({k, r.sigma, a.products()});
+      monitor.iteration(k, r.sigma, products(), iterate);
       break;
     }
     blas::scal(T(1) / alpha, std::span<T>(r.u));
@@ -116,17 +114,15 @@ EstimateResult<typename Op::Scalar> power_iteration(
     }
     for (std::size_t i = 0; i < n; ++i) r.v[i] = z[i] / znorm;
     r.iterations = k;
-    r.history.push_back({k, r.sigma, a.products() - (ahead ? 1 : 0)});
 
     const bool converged =
         options.tol > 0 && k > 1 && std::abs(r.sigma - previous) <= T(options.tol) * r.sigma;
     if (converged) r.status = Status::Converged;
-    if (reporter.due(k)) reporter.report(snapshot());
+    monitor.iteration(k, r.sigma, products(), iterate);
     if (converged) break;
   }
-  r.products = a.products() - (ahead ? 1 : 0);
-  reporter.finish(snapshot());
-  return r;
+  r.products = products();
+  return monitor.finish(std::move(r));
 }
 
 }  // namespace specbench

@@ -14,6 +14,7 @@
 
 #include "algorithms/estimator.hpp"
 #include "algorithms/operator.hpp"
+#include "algorithms/options.hpp"
 #include "algorithms/params.hpp"
 #include "core/error.hpp"
 #include "core/random.hpp"
@@ -117,6 +118,41 @@ struct EstimatorInfo {
 };
 
 using EstimatorRegistry = Registry<EstimatorInfo>;
+
+/// What an estimator knows about itself in terms of its typed options (define_estimator turns
+/// these into the EstimatorInfo fields of the same names).
+template <class Options>
+struct TypedTraits {
+  std::function<bool(const Options&)> loses_orthogonality;
+  std::function<double(const Options&, double iterations)> products;
+};
+
+/// An EstimatorInfo whose schema, parameter binding and float/double entry points are generated
+/// from one option table. `run` is a generic callable
+/// `(const Operator<T>&, const Options&, Rng&, const RunControl<T>&) -> EstimateResult<T>`,
+/// called with T = float and T = double (typically a lambda forwarding to the template).
+template <class Options, class Run>
+EstimatorInfo define_estimator(EstimatorInfo info, const OptionTable<Options>& table, Run run,
+                               TypedTraits<Options> traits = {}) {
+  info.schema = table.schema();
+  info.run_f32 = [table, run](const Operator<float>& a, const ParamSet& p, Rng& rng,
+                              const RunControl<float>& control) {
+    return run(a, table.bind(p), rng, control);
+  };
+  info.run_f64 = [table, run](const Operator<double>& a, const ParamSet& p, Rng& rng,
+                              const RunControl<double>& control) {
+    return run(a, table.bind(p), rng, control);
+  };
+  if (traits.loses_orthogonality)
+    info.loses_orthogonality = [table, f = traits.loses_orthogonality](const ParamSet& p) {
+      return f(table.bind(p));
+    };
+  if (traits.products)
+    info.products = [table, f = traits.products](const ParamSet& p, double iterations) {
+      return f(table.bind(p), iterations);
+    };
+  return info;
+}
 
 /// Registers at static-initialization time: `const EstimatorRegistrar kRegister{{...}};`
 struct EstimatorRegistrar {

@@ -57,7 +57,7 @@ EstimateResult<typename Op::Scalar> randomized_svd(
   const Index m = a.rows(), n = a.cols();
   const Index l = std::min(Index(options.rank) + Index(options.oversampling), std::min(m, n));
   const auto ul = std::size_t(l);
-  CheckpointReporter<T> reporter(control);
+  IterationMonitor<T> monitor(control);
 
   // Omega: n x l Gaussian. Y = A Omega; Q = orth(Y)   (HMT Alg. 4.1, steps 1-3)
   std::vector<T> omega(std::size_t(n) * ul), q(std::size_t(m) * ul), z(std::size_t(n) * ul);
@@ -93,9 +93,10 @@ EstimateResult<typename Op::Scalar> randomized_svd(
   r.iterations = options.power_iters;
   r.products = a.products();
   r.status = Status::Converged;
-  r.history.push_back({r.iterations, r.sigma, r.products});
-  reporter.finish(Snapshot<T>{0, r.iterations, r.sigma, r.u, r.v, r.products, r.status});
-  return r;
+  monitor.iteration(r.iterations, r.sigma, r.products, [&] {
+    return Iterate<T>{r.sigma, r.u, r.v, r.status};
+  });
+  return monitor.finish(std::move(r));
 }
 
 }  // namespace specbench

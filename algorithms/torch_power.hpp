@@ -41,13 +41,6 @@ inline std::string_view to_string(TorchOrder o) {
   return o == TorchOrder::Hook ? "hook" : "parametrizations";
 }
 
-inline TorchOrder parse_torch_order(std::string_view text) {
-  if (text == "hook") return TorchOrder::Hook;
-  if (text == "parametrizations") return TorchOrder::Parametrizations;
-  throw InvalidArgument(
-      detail::concat("torch_power: order must be 'hook' or 'parametrizations', got '", text, "'"));
-}
-
 struct TorchPowerOptions {
   int iters = 1;       ///< n_power_iterations
   double eps = 1e-12;  ///< torch's eps
@@ -99,7 +92,7 @@ EstimateResult<typename Op::Scalar> torch_power(
   r.u.resize(m);
   r.v.resize(n);
   std::vector<T> wv(m), wtu(n);
-  CheckpointReporter<T> reporter(control);
+  IterationMonitor<T> monitor(control);
 
   // Start: torch draws u, then v, from N(0, 1) and normalizes both.
   if (control.start_u.empty()) {
@@ -127,9 +120,7 @@ EstimateResult<typename Op::Scalar> torch_power(
     }
     return blas::dot(std::span<const T>(r.u), std::span<const T>(wv));
   };
-  auto snapshot = [&]() {
-    return Snapshot<T>{0, r.iterations, r.sigma, r.u, r.v, a.products() + extra, r.status};
-  };
+  auto iterate = [&] { return Iterate<T>{r.sigma, r.u, r.v, r.status}; };
 
   r.status = Status::MaxIterations;
   for (int k = 1; k <= options.iters; ++k) {
@@ -145,16 +136,15 @@ EstimateResult<typename Op::Scalar> torch_power(
       torch_detail::normalize<T>(wtu, r.v, eps);
     }
     r.iterations = k;
-    const bool due = reporter.due(k);
-    if (hook || due || k == options.iters) {
+    // torch forms sigma once, after the loop: the parametrizations order pays a product for it,
+    // so it is formed (and the history recorded) only where a checkpoint or the end needs it.
+    if (hook || monitor.wants(k) || k == options.iters) {
       r.sigma = sigma();
-      r.history.push_back({k, r.sigma, a.products() + extra});
+      monitor.iteration(k, r.sigma, a.products() + extra, iterate);
     }
-    if (due) reporter.report(snapshot());
   }
   r.products = a.products() + extra;
-  reporter.finish(snapshot());
-  return r;
+  return monitor.finish(std::move(r));
 }
 
 }  // namespace specbench

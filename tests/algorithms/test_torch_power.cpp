@@ -156,7 +156,8 @@ BOOST_AUTO_TEST_CASE(registry_entry_and_invalid_arguments) {
   RunControl<double> control;
   control.start_u = wrong;
   BOOST_CHECK_THROW(torch_power(op, {}, rng, control), InvalidArgument);
-  BOOST_CHECK_THROW(parse_torch_order("sideways"), InvalidArgument);
+  const auto& schema = EstimatorRegistry::instance().get("torch_power", "estimator").schema;
+  BOOST_CHECK_THROW(schema.resolve({{"order", "sideways"}}, "torch_power"), InvalidArgument);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
