@@ -7,13 +7,15 @@ Groups rows by (matrix, precision, estimator, params) -- params holds the iterat
 each checkpoint -- and prints, for rel_err, u_cos_err, v_cos_err and normalized_norm, the
 median, the 10th and 90th percentiles and the worst value over the group's seeds (for
 normalized_norm the worst is the value farthest from 1). Error rows are counted, not used.
-With --out, writes the same table as CSV. Uses only the standard library.
+With --out, writes the same table as CSV. Uses only the standard library. Exits 2 naming file
+and line on a malformed runs.csv (scripts/specbench_results.py).
 """
 import argparse
 import csv
 import math
 import statistics
-import sys
+
+import specbench_results
 
 METRICS = ["rel_err", "u_cos_err", "v_cos_err", "normalized_norm"]
 
@@ -33,16 +35,11 @@ def main():
     parser.add_argument("runs", help="runs.csv written by `specbench run`")
     parser.add_argument("--out", help="also write the table to this CSV file")
     args = parser.parse_args()
-    try:
-        with open(args.runs, newline="") as f:
-            rows = list(csv.DictReader(f))
-    except OSError as e:
-        sys.exit(f"distribution.py: cannot read {args.runs}: {e.strerror}")
-    missing = [c for c in ["matrix", "precision", "estimator", "params", "status"] + METRICS
-               if rows and c not in rows[0]]
-    if not rows or missing:
-        sys.exit(f"distribution.py: {args.runs}: not a specbench runs.csv"
-                 + (f" (missing columns: {', '.join(missing)})" if missing else " (no rows)"))
+    _, rows = specbench_results.read_runs(
+        args.runs, "distribution.py", need=["matrix", "precision", "estimator", "params", "status"]
+        + METRICS)
+    if not rows:
+        specbench_results.fail("distribution.py", f"{args.runs}: no rows")
 
     groups = {}
     for r in rows:
@@ -57,7 +54,7 @@ def main():
         ok = [r for r in group if r["status"] != "error"]
         line = list(key) + [len(group), len(group) - len(ok)]
         for m in METRICS:
-            values = sorted(float(r[m]) for r in ok if r[m] not in ("", "nan"))
+            values = sorted(float(r[m]) for r in ok if r[m] != "" and not math.isnan(float(r[m])))
             if m == "normalized_norm":
                 worst = max(values, key=lambda x: abs(x - 1)) if values else math.nan
             else:

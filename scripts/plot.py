@@ -28,6 +28,8 @@ from collections import OrderedDict, defaultdict
 
 import matplotlib
 
+import specbench_results
+
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
@@ -46,19 +48,11 @@ plt.rcParams.update({
 })
 
 # What the plots know about each estimator comes from meta.json `estimators` (the registry's
-# iteration parameter, parameter defaults and rate theory), never from names written here.
+# iteration parameter, parameter defaults and rate theory), never from names written here; the
+# columns and their types come from meta.json's column table (scripts/specbench_results.py).
 ESTIMATORS = {}
-
-
-def load_estimators(results):
-    """meta.json `estimators` of the result directory ({} for results written before it)."""
-    try:
-        with open(os.path.join(results, "meta.json")) as f:
-            meta = json.load(f)
-    except (OSError, ValueError):
-        return {}  # no meta.json: labels keep every parameter, and no theory line is drawn
-    estimators = meta.get("estimators", {}) if isinstance(meta, dict) else {}
-    return estimators if isinstance(estimators, dict) else {}
+NEED = ["matrix", "family", "m", "n", "precision", "estimator", "params", "checkpoint", "rel_err",
+        "u_cos_err", "v_cos_err", "normalized_norm", "iterations", "matvecs", "time_s", "status"]
 
 
 def fail(message):
@@ -73,20 +67,12 @@ def number(text):
         return math.nan
 
 
-def read_rows(path):
-    try:
-        with open(path, newline="") as f:
-            rows = list(csv.DictReader(f))
-    except OSError as e:
-        fail(f"cannot read {path}: {e.strerror}")
-    need = ["matrix", "family", "m", "n", "precision", "estimator", "params", "checkpoint",
-            "rel_err", "u_cos_err", "v_cos_err", "normalized_norm", "iterations", "matvecs",
-            "time_s", "status"]
+def read_rows(results):
+    """The rows of RESULTS/runs.csv that did not fail, typed by meta.json's column table."""
+    meta, rows = specbench_results.read_runs(results, "plot.py", need=NEED)
+    ESTIMATORS.update(specbench_results.estimators(meta))
     if not rows:
-        fail(f"{path}: no rows")
-    missing = [c for c in need if c not in rows[0]]
-    if missing:
-        fail(f"{path}: not a specbench runs.csv (missing columns: {', '.join(missing)})")
+        fail(f"{results}/runs.csv: no rows")
     return [r for r in rows if r["status"] != "error"]
 
 
@@ -116,8 +102,8 @@ def has_rate_theory(estimator, theory):
 
 
 def panel_key(row):
-    step = row.get("step", "")
-    return (row["matrix"], row["precision"]) + ((f"step {step}",) if step else ())
+    step = row.get("step")
+    return (row["matrix"], row["precision"]) + ((f"step {step}",) if step not in (None, "") else ())
 
 
 def panel_title(key):
@@ -402,8 +388,7 @@ def main():
     for f in formats:
         if f not in ("png", "pdf", "svg", "eps"):
             fail(f"--formats: unknown format '{f}' (accepted: png, pdf, svg, eps)")
-    ESTIMATORS.update(load_estimators(args.results))
-    rows = read_rows(os.path.join(args.results, "runs.csv"))
+    rows = read_rows(args.results)
     if not rows:
         fail(f"{args.results}/runs.csv: every row has status 'error': nothing to plot")
     out = args.out or os.path.join(args.results, "figures")

@@ -10,10 +10,11 @@ Clopper-Pearson interval, and the median time. The LaTeX output needs \\usepacka
 special character of the data is escaped. Exits 2 with a message on a missing or malformed input.
 """
 import argparse
-import csv
 import math
 import os
 import sys
+
+import specbench_results
 
 
 def fail(message):
@@ -52,14 +53,12 @@ def main():
                         choices=["rel_err", "u_cos_err", "v_cos_err", "normalized_norm"])
     parser.add_argument("--out", help="write to FILE instead of stdout")
     args = parser.parse_args()
-    path = os.path.join(args.results, "summary.csv")
-    try:
-        with open(path, newline="") as f:
-            rows = list(csv.DictReader(f))
-    except OSError as e:
-        fail(f"cannot read {path}: {e.strerror}")
-    if not rows or "estimator" not in rows[0]:
-        fail(f"{path}: not a specbench summary.csv")
+    rows = specbench_results.read_summary(
+        args.results, "table.py",
+        need=["estimator", "params", "family", "m", "n", "precision", "rows", "time_median",
+              f"{args.metric}_median", f"{args.metric}_p90"])
+    if not rows:
+        fail(f"{os.path.join(args.results, 'summary.csv')}: no rows")
     fails = [c for c in rows[0] if c.startswith("fail_") and not c.endswith(("_lo", "_hi"))]
     tol = fails[0][5:] if fails else None
     header = ["estimator", "parameters", "matrix", "size", "prec.", "n",
