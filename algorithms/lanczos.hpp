@@ -104,32 +104,52 @@ void cgs2(const T* q, Index rows, Index k, std::span<T> x, std::vector<T>& h) {
   }
 }
 
-/// Largest singular value of the k x k upper bidiagonal (d, e): ?bdsqr without vectors, which
-/// uses dqds and gets every singular value to high relative accuracy.
+/// The Golub-Kahan form of the k x k upper bidiagonal B (d, e): the 2k x 2k symmetric tridiagonal
+/// with zero diagonal and off-diagonal (d_1, e_1, d_2, ..., e_{k-1}, d_k), whose eigenvalues are
+/// +-sigma_i(B) and whose eigenvector for sigma is (v_1, u_1, v_2, u_2, ..., v_k, u_k) / sqrt(2)
+/// for B v = sigma u (Golub & Kahan 1965; Demmel & Kahan 1990 on its accuracy).
+template <class T>
+void golub_kahan_tridiagonal(const std::vector<T>& d, const std::vector<T>& e, Index k,
+                             std::vector<T>& diag, std::vector<T>& off) {
+  diag.assign(std::size_t(2 * k), T(0));
+  off.assign(std::size_t(2 * k), T(0));  // off[2k-1] is ignored
+  for (Index i = 0; i < k; ++i) {
+    off[std::size_t(2 * i)] = d[std::size_t(i)];
+    if (i + 1 < k) off[std::size_t(2 * i + 1)] = e[std::size_t(i)];
+  }
+}
+
+/// Largest singular value of the k x k upper bidiagonal (d, e): the largest eigenvalue of its
+/// Golub-Kahan tridiagonal by bisection for that one value (lapack::tridiagonal_top), O(k) per
+/// bisection step rather than all k values, so a long run without reorthogonalization is not
+/// cubic in its step count.
 template <class T>
 T bidiagonal_sigma_max(const std::vector<T>& d, const std::vector<T>& e, Index k) {
-  std::vector<T> dd(d.begin(), d.begin() + k), ee(std::size_t(std::max<Index>(k, 1)), T(0));
-  std::copy(e.begin(), e.begin() + (k - 1), ee.begin());
-  lapack::check(lapack::bdsqr('U', k, 0, 0, dd.data(), ee.data(), nullptr, 1, nullptr, 1), "bdsqr");
-  return dd[0];
+  std::vector<T> diag, off;
+  golub_kahan_tridiagonal(d, e, k, diag, off);
+  return lapack::tridiagonal_top(2 * k, diag.data(), off.data());
 }
 
 /// The dominant singular vectors of the k x k upper bidiagonal B = P S Q^T: p = P e_1 (left),
-/// q = Q e_1 (right). ?bdsqr post-multiplies identities: U <- U P, VT <- Q^T VT.
+/// q = Q e_1 (right), from the top eigenvector of the Golub-Kahan tridiagonal by inverse
+/// iteration (lapack::tridiagonal_top): O(k), so checkpoints of a long run are not cubic in its
+/// step count either.
 template <class T>
 void bidiagonal_top_vectors(const std::vector<T>& d, const std::vector<T>& e, Index k,
                             std::vector<T>& p, std::vector<T>& q) {
-  const auto kk = std::size_t(k);
-  std::vector<T> dd(d.begin(), d.begin() + k), ee(std::max<std::size_t>(kk, 1), T(0));
-  std::copy(e.begin(), e.begin() + (k - 1), ee.begin());
-  std::vector<T> left(kk * kk, T(0)), right_t(kk * kk, T(0));
-  for (std::size_t i = 0; i < kk; ++i) left[i + i * kk] = right_t[i + i * kk] = T(1);
-  lapack::check(
-      lapack::bdsqr('U', k, k, k, dd.data(), ee.data(), right_t.data(), k, left.data(), k),
-      "bdsqr");
-  p.assign(left.begin(), left.begin() + k);  // column 0 of P
-  q.resize(kk);
-  for (std::size_t i = 0; i < kk; ++i) q[i] = right_t[0 + i * kk];  // row 0 of Q^T
+  std::vector<T> diag, off, z(std::size_t(2 * k));
+  golub_kahan_tridiagonal(d, e, k, diag, off);
+  const T sigma = lapack::tridiagonal_top(2 * k, diag.data(), off.data(), z.data());
+  p.assign(std::size_t(k), T(0));
+  q.assign(std::size_t(k), T(0));
+  if (!(sigma > T(0))) {  // B = 0: every unit pair is singular; e_1, e_1 as ?bdsqr would give
+    p[0] = q[0] = T(1);
+    return;
+  }
+  for (Index i = 0; i < k; ++i) {
+    q[std::size_t(i)] = z[std::size_t(2 * i)];
+    p[std::size_t(i)] = z[std::size_t(2 * i + 1)];
+  }
 }
 
 /// x <- x / ||x||, or e_1 if x is zero (any unit vector is a singular vector for sigma = 0).
@@ -351,21 +371,19 @@ EstimateResult<typename Op::Scalar> lanczos_detail::gram_process(
   // Largest eigenvalue of T_k (values only), and the Ritz vectors of its eigenvector s:
   // x = Q_k s in the Lanczos space, hx = P_k s its half-product.
   std::vector<T> d, e, z;
-  auto theta_max = [&](Index k) {
+  auto theta_max = [&](Index k) {  // by bisection for the one value: O(k) per step
     d.assign(alpha.begin(), alpha.begin() + k);
-    e.assign(beta.begin(), beta.begin() + k);  // e[k-1] is ignored by ?stev
-    lapack::check(lapack::stev('N', k, d.data(), e.data(), nullptr, 1), "stev");
-    return d[std::size_t(k - 1)];
+    e.assign(beta.begin(), beta.begin() + k);  // e[k-1] is ignored
+    return lapack::tridiagonal_top(k, d.data(), e.data());
   };
   int ritz_k = 0;
   auto ritz = [&](int k) {
     if (ritz_k == k) return;
-    const auto kk = std::size_t(k);
     d.assign(alpha.begin(), alpha.begin() + k);
     e.assign(beta.begin(), beta.begin() + k);
-    z.assign(kk * kk, T(0));
-    lapack::check(lapack::stev('V', k, d.data(), e.data(), z.data(), k), "stev");
-    const T* s = z.data() + (kk - 1) * kk;  // eigenvector of the largest eigenvalue
+    z.assign(std::size_t(k), T(0));
+    lapack::tridiagonal_top(k, d.data(), e.data(), z.data());  // s: the top eigenvector
+    const T* s = z.data();
     std::span<T> x = left ? std::span<T>(r.u) : std::span<T>(r.v);
     std::span<T> hx = left ? std::span<T>(r.v) : std::span<T>(r.u);
     blas::gemv(CblasColMajor, CblasNoTrans, dim, k, T(1), qbasis.data(), dim, s, T(0), x.data());

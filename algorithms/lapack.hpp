@@ -7,6 +7,7 @@
 #include <lapacke.h>
 
 #include <algorithm>
+#include <limits>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -47,31 +48,28 @@ void orthonormalize_columns(T* a, Index m, Index k) {
   check(orgqr(m, k, k, a, m, tau.data()), "orgqr");
 }
 
-/// SVD of an n x n upper bidiagonal matrix (d: diagonal, e: superdiagonal, both overwritten):
-/// on return d holds the singular values in decreasing order; if `ncvt`/`nru` are non-zero,
-/// vt (n x ncvt) and u (nru x n) are post-multiplied as in LAPACK ?bdsqr.
-inline lapack_int bdsqr(char uplo, Index n, Index ncvt, Index nru, float* d, float* e, float* vt,
-                        Index ldvt, float* u, Index ldu) {
-  return LAPACKE_sbdsqr(LAPACK_COL_MAJOR, uplo, lapack_int(n), lapack_int(ncvt), lapack_int(nru), 0,
-                        d, e, vt, lapack_int(std::max<Index>(ldvt, 1)), u,
-                        lapack_int(std::max<Index>(ldu, 1)), nullptr, 1);
-}
-inline lapack_int bdsqr(char uplo, Index n, Index ncvt, Index nru, double* d, double* e, double* vt,
-                        Index ldvt, double* u, Index ldu) {
-  return LAPACKE_dbdsqr(LAPACK_COL_MAJOR, uplo, lapack_int(n), lapack_int(ncvt), lapack_int(nru), 0,
-                        d, e, vt, lapack_int(std::max<Index>(ldvt, 1)), u,
-                        lapack_int(std::max<Index>(ldu, 1)), nullptr, 1);
-}
-
-/// Eigenvalues (ascending, in d) and, with jobz = 'V', eigenvectors (z, n x n) of the symmetric
-/// tridiagonal matrix with diagonal d and off-diagonal e (both overwritten).
-inline lapack_int stev(char jobz, Index n, float* d, float* e, float* z, Index ldz) {
-  return LAPACKE_sstev(LAPACK_COL_MAJOR, jobz, lapack_int(n), d, e, z,
-                       lapack_int(std::max<Index>(ldz, 1)));
-}
-inline lapack_int stev(char jobz, Index n, double* d, double* e, double* z, Index ldz) {
-  return LAPACKE_dstev(LAPACK_COL_MAJOR, jobz, lapack_int(n), d, e, z,
-                       lapack_int(std::max<Index>(ldz, 1)));
+/// The largest eigenvalue of the symmetric tridiagonal (d, e) by ?stevx for that one value
+/// (bisection with abstol = 2 * underflow, LAPACK's most accurate setting; O(n) per bisection
+/// step instead of all values). With `vector` (length n) also its eigenvector by inverse
+/// iteration. d and e are overwritten.
+template <class T>
+T tridiagonal_top(Index n, T* d, T* e, T* vector = nullptr) {
+  lapack_int found = 0, fail = 0;
+  T dummy = 0;
+  std::vector<T> w(static_cast<std::size_t>(n));  // LAPACK: "dimension (N)"
+  const char jobz = vector ? 'V' : 'N';
+  T* z = vector ? vector : &dummy;
+  const auto ldz = lapack_int(vector ? n : 1);
+  const T abstol = 2 * std::numeric_limits<T>::min();
+  lapack_int info = 0;
+  if constexpr (std::is_same_v<T, float>)
+    info = LAPACKE_sstevx(LAPACK_COL_MAJOR, jobz, 'I', lapack_int(n), d, e, 0, 0, lapack_int(n),
+                          lapack_int(n), abstol, &found, w.data(), z, ldz, &fail);
+  else
+    info = LAPACKE_dstevx(LAPACK_COL_MAJOR, jobz, 'I', lapack_int(n), d, e, 0, 0, lapack_int(n),
+                          lapack_int(n), abstol, &found, w.data(), z, ldz, &fail);
+  check(info, "stevx");
+  return w[0];
 }
 
 /// Thin SVD of an m x n column-major matrix (overwritten): s (min(m,n)), u (m x min), vt (min x n).
