@@ -4,6 +4,7 @@
 /// precision and checkpoint (aggregated over seeds and over the matrices of a family and size).
 
 #include <filesystem>
+#include <string>
 #include <vector>
 
 #include "harness/results/output.hpp"
@@ -17,6 +18,9 @@ namespace specbench {
 /// rows counting as failures), fail_TOL_lo and fail_TOL_hi (95% Clopper-Pearson interval); and
 /// time_median. Groups appear in order of first appearance in runs.csv. Drift rows (step column
 /// set) are grouped per step as well.
+std::string summary_csv(const std::vector<Row>& runs, const std::vector<double>& tolerances);
+
+/// summary_csv(runs, tolerances) written to `path` atomically.
 void write_summary(const std::vector<Row>& runs, const std::vector<double>& tolerances,
                    const std::filesystem::path& path);
 
