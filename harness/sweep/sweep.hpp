@@ -76,6 +76,7 @@ struct ResumeState {
   std::size_t done_cells = 0, kept_rows = 0, dropped_rows = 0;
   bool exists = false, torn = false;
   nlohmann::json previous_meta;  ///< the folder's meta.json, if any (null otherwise)
+  std::vector<Row> kept;         ///< the rows of the done cells, in runs.csv order
 };
 
 /// Reads OUTPUT/runs.csv and meta.json against the plan. Throws InvalidArgument, explaining why,
