@@ -1,5 +1,6 @@
 #include "harness/experiment/experiment.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <exception>
@@ -44,6 +45,38 @@ std::string estimators_taking_start() {
   return names;
 }
 
+/// A checkpoint's row: the estimate (scaled back by 2^scale), its status and metrics, and u and
+/// v if kept. The caller sets time_s and, for a nested run, the checkpoint's parameters.
+template <class T>
+Row checkpoint_row(const Problem& problem, const Row& base, const Snapshot<T>& snap, int scale,
+                   bool keep_vectors) {
+  Row row = base;
+  row.checkpoint = snap.checkpoint;
+  row.sigma = std::ldexp(double(snap.sigma), scale);
+  row.iterations = snap.iteration;
+  row.matvecs = snap.products;
+  row.status = run_status(snap.status);
+  if (!std::isfinite(row.sigma)) mark_error(row, "the estimate is not finite");
+  const Metrics m = compute_metrics<T>(problem.a64, problem.ref, row.sigma, snap.u, snap.v);
+  row.rel_err = m.rel_err;
+  row.u_cos_err = m.u_cos_err;
+  row.v_cos_err = m.v_cos_err;
+  row.residual = m.residual;
+  row.normalized_norm = m.normalized_norm;
+  if (keep_vectors) {
+    row.u.assign(snap.u.begin(), snap.u.end());
+    row.v.assign(snap.v.begin(), snap.v.end());
+  }
+  return row;
+}
+
+/// The parameters with the iteration parameter set to `iterations`, as text.
+std::string params_at(const ParamSet& params, const EstimatorInfo& info, int iterations) {
+  ParamSet at = params;
+  at.set(info.iteration_param, static_cast<long long>(iterations));
+  return at.to_string();
+}
+
 template <class T>
 RunOutput run_typed(const Problem& problem, const Operator<T>& op, const EstimatorChoice& choice,
                     std::uint64_t seed, const std::vector<int>& checkpoints, bool keep_vectors,
@@ -55,11 +88,11 @@ RunOutput run_typed(const Problem& problem, const Operator<T>& op, const Estimat
   control.start_u = start_vector;
   const std::vector<T> start_right(start_v.begin(), start_v.end());
   control.start_v = start_right;
+  // A nested run reports every checkpoint on the way to the largest one.
   const bool nested = info.nested && !info.iteration_param.empty() && !checkpoints.empty();
   if (nested) {
     control.checkpoints = checkpoints;
-    int last = 0;
-    for (int c : checkpoints) last = std::max(last, c);
+    const int last = std::max(0, *std::max_element(checkpoints.begin(), checkpoints.end()));
     params.set(info.iteration_param, static_cast<long long>(last));
   }
   const Row base = base_row(problem, choice, seed);
@@ -74,29 +107,9 @@ RunOutput run_typed(const Problem& problem, const Operator<T>& op, const Estimat
   const auto start = Clock::now();
   control.observer = [&](const Snapshot<T>& snap) {
     const auto entered = Clock::now();
-    Row row = base;
+    Row row = checkpoint_row<T>(problem, base, snap, scale, keep_vectors);
     row.time_s = seconds(entered - start - harness_time);
-    if (nested) {
-      ParamSet at = params;
-      at.set(info.iteration_param, static_cast<long long>(snap.checkpoint));
-      row.params = at.to_string();
-    }
-    row.checkpoint = snap.checkpoint;
-    row.sigma = std::ldexp(double(snap.sigma), scale);
-    row.iterations = snap.iteration;
-    row.matvecs = snap.products;
-    row.status = run_status(snap.status);
-    if (!std::isfinite(row.sigma)) mark_error(row, "the estimate is not finite");
-    const Metrics m = compute_metrics<T>(problem.a64, problem.ref, row.sigma, snap.u, snap.v);
-    row.rel_err = m.rel_err;
-    row.u_cos_err = m.u_cos_err;
-    row.v_cos_err = m.v_cos_err;
-    row.residual = m.residual;
-    row.normalized_norm = m.normalized_norm;
-    if (keep_vectors) {
-      row.u.assign(snap.u.begin(), snap.u.end());
-      row.v.assign(snap.v.begin(), snap.v.end());
-    }
+    if (nested) row.params = params_at(params, info, snap.checkpoint);
     out.rows.push_back(std::move(row));
     harness_time += Clock::now() - entered;
   };

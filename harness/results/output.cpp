@@ -124,6 +124,12 @@ std::string csv_line(const Row& r) {
   return line + '\n';
 }
 
+void write_runs_file(const std::filesystem::path& path, const std::vector<Row>& rows) {
+  std::string text = csv_header();
+  for (const Row& row : rows) text += csv_line(row);
+  write_file_atomic(path, text);
+}
+
 CsvWriter::CsvWriter(const std::filesystem::path& path, bool append)
     : out_(path, append ? std::ios::app : std::ios::trunc), path_(path) {
   if (!out_) throw std::runtime_error("cannot write " + path.string());

@@ -45,6 +45,9 @@ std::string csv_line_field(const std::string& field);
 std::string csv_header();
 std::string csv_line(const Row& row);
 
+/// Replaces `path` atomically (write_file_atomic) with a runs.csv of these rows.
+void write_runs_file(const std::filesystem::path& path, const std::vector<Row>& rows);
+
 /// Appends rows to a CSV file, flushing after every write, so that a killed sweep keeps every
 /// finished cell and never a torn line except possibly the last one.
 class CsvWriter {

@@ -4,6 +4,12 @@
 /// parameter lists x seeds, each run reporting its iteration checkpoints), executed matrix by
 /// matrix so that each matrix is generated and its reference computed once per precision.
 /// The config format is documented in the README and in configs/default.toml.
+///
+/// Implementation, one concern a file: config.cpp and block.cpp (TOML -> SweepPlan, through
+/// config_reader), plan.cpp (order, cell keys, planned rows, groups), resume.cpp, dry_run.cpp
+/// (--dry-run with its cost model, --explain), executor.cpp (run_sweep: it orchestrates, the
+/// result sinks of harness/results/sink.hpp write), drift.cpp, timing.cpp (the serial timing
+/// phase), progress.cpp and merge.cpp.
 
 #include <cstdint>
 #include <filesystem>
@@ -76,6 +82,7 @@ struct ResumeState {
   std::size_t done_cells = 0, kept_rows = 0, dropped_rows = 0;
   bool exists = false, torn = false;
   nlohmann::json previous_meta;  ///< the folder's meta.json, if any (null otherwise)
+  std::vector<Row> kept;         ///< the rows of the done cells, in runs.csv order
 };
 
 /// Reads OUTPUT/runs.csv and meta.json against the plan. Throws InvalidArgument, explaining why,

@@ -13,6 +13,7 @@
 
 #include "core/error.hpp"
 #include "harness/experiment/experiment.hpp"
+#include "harness/results/columns.hpp"
 #include "harness/results/output.hpp"
 #include "harness/results/summary.hpp"
 #include "harness/sweep/sweep.hpp"
@@ -413,6 +414,9 @@ BOOST_AUTO_TEST_CASE(resume_skips_finished_cells_and_refuses_a_changed_config) {
   BOOST_TEST(cut.done_cells < plan.runs.size());
   run_sweep(plan, {.output = out, .quiet = true});
   BOOST_TEST((accuracy_rows(out / "runs.csv") == full));  // complete, no duplicates
+  // summary.csv, computed from the kept and the new rows in memory, is that of runs.csv.
+  BOOST_TEST(read_text(out / "summary.csv") ==
+             summary_csv(read_runs(out / "runs.csv").rows, plan.tolerances));
 
   // The same config (by name), edited: extending it resumes; dropping cells is refused,
   // explaining why.

@@ -1,0 +1,78 @@
+#include "harness/results/meta.hpp"
+
+#include <string>
+
+#include "harness/results/output.hpp"
+
+namespace specbench {
+namespace {
+
+/// How time_s was measured, in words and as a mode.
+const char* timing_text(const RunContext& c) {
+  if (c.timing_repeats > 0) return "serial phase: 1 warm-up + timing_repeats runs per cell";
+  return c.jobs > 1 ? "contended: measured while other cells ran (jobs > 1)"
+                    : "serial: measured in the accuracy run (jobs = 1)";
+}
+
+const char* timing_mode(const RunContext& c) {
+  if (c.timing_repeats > 0) return "serial-phase";
+  return c.jobs > 1 ? "contended" : "serial";
+}
+
+}  // namespace
+
+nlohmann::json start_meta(const RunContext& c) {
+  nlohmann::json meta = {
+      {"provenance", c.provenance},
+      {"config_path", c.config_path.string()},
+      {"config", c.config_text},
+      {"config_hash", c.config_hash},
+      {"name", c.name},
+      {"output", c.output.string()},
+      {"runs", c.cells},
+      {"rows_planned", c.rows_planned},
+      {"jobs", c.jobs},
+      {"threads", c.threads},
+      {"shard", std::to_string(c.shard) + "/" + std::to_string(c.shards)},
+      {"resumed_cells", c.resumed_cells},
+      {"timing_repeats", c.timing_repeats},
+      {"timing", timing_text(c)},
+      {"timing_mode", timing_mode(c)},
+      {"tolerances", c.tolerances},
+      {"started_utc", c.started_utc},
+      {"last_started_utc", c.started_utc},
+      {"status", "running"},
+      {"columns", row_columns()},
+      {"estimators", nlohmann::json::object()},
+      {"references", nlohmann::json::array()},
+  };
+  // What the scripts need to know about each estimator of the sweep (its iteration parameter,
+  // defaults, theory), so that no script names an estimator.
+  for (const EstimatorInfo* info : c.estimators)
+    meta["estimators"][info->name] = estimator_json(*info);
+  // A resumed run continues the previous one: its first start, and the references of the cells
+  // it already finished (this invocation adds only those it computes).
+  if (c.previous_meta.is_object()) {
+    meta["started_utc"] = c.previous_meta.value("started_utc", c.started_utc);
+    meta["references"] = c.previous_meta.value("references", nlohmann::json::array());
+  }
+  return meta;
+}
+
+bool add_reference(nlohmann::json& references, nlohmann::json ref) {
+  auto key = [](const nlohmann::json& r) {
+    return r.value("matrix", "") + '|' + r.value("precision", "") + '|' +
+           (r.contains("step") ? r["step"].dump() : std::string());
+  };
+  const std::string k = key(ref);
+  for (const auto& r : references)
+    if (key(r) == k) return false;
+  references.push_back(std::move(ref));
+  return true;
+}
+
+void write_meta(const std::filesystem::path& path, const nlohmann::json& meta) {
+  write_file_atomic(path, meta.dump(2) + "\n");
+}
+
+}  // namespace specbench
