@@ -3,7 +3,8 @@
 
 Reads clang-formatted C++ (namespaces are not indented, so a function body opens on a line that
 ends with '{' at column 0 and closes at a '}' at column 0). Lambdas and local classes count toward
-the function that holds them. Usage: check_sizes.py [--functions N] [--files N] DIR...
+the function that holds them. Usage: check_sizes.py [--functions N] [--files N] PATH... (a PATH
+is a directory, searched recursively, or a .cpp/.hpp file).
 Prints every violation and exits 1 if there is one."""
 import argparse
 import pathlib
@@ -53,11 +54,12 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--functions", type=int, default=60, help="longest function body in lines")
     ap.add_argument("--files", type=int, default=400, help="longest file in lines")
-    ap.add_argument("dirs", nargs="+")
+    ap.add_argument("paths", nargs="+", help="directories (searched recursively) or files")
     a = ap.parse_args()
     bad = 0
-    for d in a.dirs:
-        for path in sorted(pathlib.Path(d).rglob("*")):
+    for d in a.paths:
+        root = pathlib.Path(d)
+        for path in [root] if root.is_file() else sorted(root.rglob("*")):
             if path.suffix not in (".cpp", ".hpp"):
                 continue
             text = path.read_text()

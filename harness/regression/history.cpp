@@ -1,20 +1,17 @@
 #include "harness/regression/history.hpp"
 
-#include <sqlite3.h>
-
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <fstream>
 #include <iomanip>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <sstream>
-#include <thread>
 #include <vector>
 
 #include "core/error.hpp"
 #include "harness/provenance.hpp"
+#include "harness/regression/history_db.hpp"
+#include "harness/regression/summary_file.hpp"
 #include "harness/results/lock.hpp"
 #include "harness/results/output.hpp"
 #include "harness/statistics.hpp"
@@ -22,235 +19,171 @@
 namespace specbench {
 namespace {
 
-constexpr int kSchemaVersion = 1;
+namespace fs = std::filesystem;
+using regression::Database;
+using regression::SummaryFile;
+using regression::SummaryRow;
 
-class Database {
- public:
-  explicit Database(const std::filesystem::path& path) : path_(path.string()) {
-    if (sqlite3_open(path_.c_str(), &db_) != SQLITE_OK)
-      throw InvalidArgument(path_ + ": cannot open the database: " + sqlite3_errmsg(db_));
-    sqlite3_busy_timeout(db_, 60000);  // concurrent writers wait (up to a minute) for the lock
-    // Switching a new database to WAL takes an exclusive lock and reports SQLITE_BUSY at once,
-    // without the busy handler, when another connection holds one: retry for up to a minute.
-    for (int attempt = 0;; ++attempt) {
-      const int rc = sqlite3_exec(db_, "PRAGMA journal_mode=WAL", nullptr, nullptr, nullptr);
-      if (rc == SQLITE_OK) break;
-      if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) || attempt >= 600)
-        throw InvalidArgument(path_ + ": cannot set the journal mode: " + sqlite3_errmsg(db_));
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+/// meta.json of a complete run.
+nlohmann::json read_complete_meta(const fs::path& results) {
+  nlohmann::json meta;
+  std::ifstream in(results / "meta.json");
+  SPECBENCH_REQUIRE(bool(in), (results / "meta.json").string(), ": cannot open");
+  try {
+    meta = nlohmann::json::parse(in);
+  } catch (const std::exception& e) {
+    throw InvalidArgument((results / "meta.json").string() + ": " + e.what());
+  }
+  SPECBENCH_REQUIRE(meta.value("status", "") == "complete", results.string(),
+                    ": the run is not complete (status '", meta.value("status", ""), "')");
+  return meta;
+}
+
+/// Inserts the run's row; returns its id, or 0 if the same output and finish time are recorded.
+long long insert_run(Database& db, const nlohmann::json& meta, const fs::path& results) {
+  // (Without provenance, value() below throws on null, as it always has.)
+  static const nlohmann::json kNone;
+  const auto& prov = meta.contains("provenance") ? meta["provenance"] : kNone;
+  sqlite3_stmt* ins = db.prepare(
+      "INSERT OR IGNORE INTO runs(recorded_utc, name, output, git_commit, git_dirty, cpu, "
+      "hostname, config_hash, started_utc, finished_utc, meta) VALUES(?,?,?,?,?,?,?,?,?,?,?)");
+  const std::string values[] = {utc_now(),
+                                meta.value("name", ""),
+                                fs::absolute(results).string(),
+                                prov.value("git_commit", ""),
+                                prov.value("git_dirty", ""),
+                                prov.value("cpu", ""),
+                                prov.value("hostname", ""),
+                                meta.value("config_hash", ""),
+                                meta.value("started_utc", ""),
+                                meta.value("finished_utc", ""),
+                                meta.dump()};
+  for (int i = 0; i < 11; ++i) regression::bind_text(ins, i + 1, values[i]);
+  sqlite3_step(ins);
+  sqlite3_finalize(ins);
+  if (sqlite3_changes(db.get()) == 0) return 0;
+  return sqlite3_last_insert_rowid(db.get());
+}
+
+/// The history key of a summary row: estimator|params|family|m|n|precision|step (the step
+/// empty outside drift runs), as summary.csv writes the fields.
+std::string history_key(const SummaryRow& r) {
+  return r.estimator + "|" + r.params + "|" + r.family + "|" + std::to_string(r.m) + "|" +
+         std::to_string(r.n) + "|" + r.precision + "|" +
+         (r.step >= 0 ? std::to_string(r.step) : std::string());
+}
+
+/// One summary row per statistic of every row of summary.csv (non-finite values as NULL).
+void insert_summary(Database& db, long long id, const SummaryFile& summary) {
+  sqlite3_stmt* row = db.prepare("INSERT INTO summary(run_id, key, metric, value) VALUES(?,?,?,?)");
+  for (const SummaryRow& r : summary.rows) {
+    const std::string key = history_key(r);
+    for (std::size_t c = 0; c < summary.statistics.size(); ++c) {
+      sqlite3_bind_int64(row, 1, id);
+      regression::bind_text(row, 2, key);
+      regression::bind_text(row, 3, summary.statistics[c]);
+      if (std::isfinite(r.values[c]))
+        sqlite3_bind_double(row, 4, r.values[c]);
+      else
+        sqlite3_bind_null(row, 4);
+      db.step_done(row);
     }
-    exec("PRAGMA foreign_keys=ON");
   }
-  ~Database() { sqlite3_close(db_); }
-  Database(const Database&) = delete;
-  Database& operator=(const Database&) = delete;
+  sqlite3_finalize(row);
+}
 
-  void exec(const std::string& sql) {
-    char* err = nullptr;
-    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
-      const std::string msg = err ? err : "unknown error";
-      sqlite3_free(err);
-      throw InvalidArgument(path_ + ": " + msg + " (in: " + sql.substr(0, 60) + ")");
-    }
-  }
-  sqlite3_stmt* prepare(const std::string& sql) {
-    sqlite3_stmt* s = nullptr;
-    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &s, nullptr) != SQLITE_OK)
-      throw InvalidArgument(path_ + ": " + sqlite3_errmsg(db_));
-    return s;
-  }
-  void step_done(sqlite3_stmt* s) {
-    const int rc = sqlite3_step(s);
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-      throw InvalidArgument(path_ + ": " + sqlite3_errmsg(db_));
-    sqlite3_reset(s);
-  }
-  sqlite3* get() { return db_; }
-
-  /// Creates the tables if needed, in one write transaction (concurrent first writers would
-  /// otherwise each insert a schema row).
-  void ensure_schema() {
-    exec("BEGIN IMMEDIATE");
-    try {
-      create_schema();
-    } catch (...) {
-      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-      throw;
-    }
-    exec("COMMIT");
-  }
-
- private:
-  void create_schema() {
-    exec("CREATE TABLE IF NOT EXISTS schema(version INTEGER NOT NULL)");
-    exec(
-        "CREATE TABLE IF NOT EXISTS runs(id INTEGER PRIMARY KEY, recorded_utc TEXT, name TEXT, "
-        "output TEXT, git_commit TEXT, git_dirty TEXT, cpu TEXT, hostname TEXT, config_hash "
-        "TEXT, started_utc TEXT, finished_utc TEXT, meta TEXT, UNIQUE(output, finished_utc))");
-    exec(
-        "CREATE TABLE IF NOT EXISTS summary(run_id INTEGER NOT NULL REFERENCES runs(id), "
-        "key TEXT NOT NULL, metric TEXT NOT NULL, value REAL)");
-    exec("CREATE INDEX IF NOT EXISTS summary_key ON summary(key, metric)");
-    sqlite3_stmt* s = prepare("SELECT version FROM schema");
-    int version = -1;
-    if (sqlite3_step(s) == SQLITE_ROW) version = sqlite3_column_int(s, 0);
-    sqlite3_finalize(s);
-    if (version == -1)
-      exec("INSERT INTO schema(version) VALUES(" + std::to_string(kSchemaVersion) + ")");
-    else if (version != kSchemaVersion)
-      throw InvalidArgument(path_ + ": schema version " + std::to_string(version) +
-                            ", this specbench reads version " + std::to_string(kSchemaVersion));
-  }
-
-  std::string path_;
-  sqlite3* db_ = nullptr;
+/// A metric's value in one recorded run.
+struct Point {
+  long long run;
+  std::string when, commit;
+  double value;
 };
 
-void bind_text(sqlite3_stmt* s, int i, const std::string& v) {
-  sqlite3_bind_text(s, i, v.c_str(), int(v.size()), SQLITE_TRANSIENT);
+/// A metric's series: per key (in key order), the values over the recorded runs, oldest first.
+std::vector<std::pair<std::string, std::vector<Point>>> read_series(Database& db,
+                                                                    const HistoryOptions& o) {
+  sqlite3_stmt* s = db.prepare(
+      "SELECT r.id, r.recorded_utc, r.git_commit, s.key, s.value FROM summary s JOIN runs r ON "
+      "r.id = s.run_id WHERE s.metric = ? AND instr(s.key, ?) > 0 ORDER BY s.key, r.id");
+  regression::bind_text(s, 1, o.metric);
+  regression::bind_text(s, 2, o.filter);
+  std::vector<std::pair<std::string, std::vector<Point>>> series;
+  auto text = [&](int i) {
+    const auto* t = reinterpret_cast<const char*>(sqlite3_column_text(s, i));
+    return std::string(t ? t : "");
+  };
+  while (sqlite3_step(s) == SQLITE_ROW) {
+    const std::string key = text(3);
+    if (series.empty() || series.back().first != key) series.push_back({key, {}});
+    series.back().second.push_back(
+        {sqlite3_column_int64(s, 0), text(1), text(2),
+         sqlite3_column_type(s, 4) == SQLITE_NULL ? std::nan("") : sqlite3_column_double(s, 4)});
+  }
+  sqlite3_finalize(s);
+  return series;
+}
+
+/// Whether the series steps at i: the level before (median of up to persist + 1 earlier values)
+/// and the level after (median of x_i .. x_{i+persist-1}) differ by more than the threshold
+/// (relative to the larger); x_{i-1} is still at the old level and every value of the after
+/// window is closer to the new level. A single outlier moves neither median.
+bool is_step(const std::vector<Point>& pts, std::size_t i, const HistoryOptions& o) {
+  const auto persist = std::size_t(std::max(1, o.persist));
+  if (i == 0 || i + persist > pts.size()) return false;
+  auto window_median = [&](std::size_t a, std::size_t b) {
+    std::vector<double> v;
+    for (std::size_t k = a; k < b; ++k) v.push_back(pts[k].value);
+    return median(std::move(v));
+  };
+  const double before = window_median(i > persist + 1 ? i - persist - 1 : 0, i);
+  const double after = window_median(i, i + persist);
+  const double scale = std::max(std::abs(before), std::abs(after));
+  if (!(scale > 0 && std::abs(after - before) > o.threshold * scale)) return false;
+  bool step = std::abs(pts[i - 1].value - before) < std::abs(pts[i - 1].value - after);
+  for (std::size_t k = 0; k < persist && step; ++k) {
+    const double x = pts[i + k].value;
+    step = std::abs(x - after) < std::abs(x - before);
+  }
+  return step;
 }
 
 }  // namespace
 
-long long record_run(const std::filesystem::path& results, const std::filesystem::path& db_path) {
-  SPECBENCH_REQUIRE(std::filesystem::is_directory(results), results.string(),
-                    ": not a result folder");
+long long record_run(const fs::path& results, const fs::path& db_path) {
+  SPECBENCH_REQUIRE(fs::is_directory(results), results.string(), ": not a result folder");
   const FolderLock lock(results, FolderLock::Mode::Shared);  // not while a run writes it
-  nlohmann::json meta;
-  {
-    std::ifstream in(results / "meta.json");
-    SPECBENCH_REQUIRE(bool(in), (results / "meta.json").string(), ": cannot open");
-    try {
-      meta = nlohmann::json::parse(in);
-    } catch (const std::exception& e) {
-      throw InvalidArgument((results / "meta.json").string() + ": " + e.what());
-    }
-  }
-  SPECBENCH_REQUIRE(meta.value("status", "") == "complete", results.string(),
-                    ": the run is not complete (status '", meta.value("status", ""), "')");
-  const CsvTable summary = read_csv(results / "summary.csv");
-  const char* keys[] = {"estimator", "params", "family", "m", "n", "precision", "step"};
-  for (const char* k : keys)
-    SPECBENCH_REQUIRE(summary.column(k) != std::string::npos, (results / "summary.csv").string(),
-                      ": not a specbench summary.csv (no column '", k, "')");
-
+  const nlohmann::json meta = read_complete_meta(results);
+  const SummaryFile summary = regression::read_summary(results / "summary.csv");
   Database db(db_path);
   db.ensure_schema();
   db.exec("BEGIN IMMEDIATE");
   try {
-    const auto& prov = meta["provenance"];
-    sqlite3_stmt* ins = db.prepare(
-        "INSERT OR IGNORE INTO runs(recorded_utc, name, output, git_commit, git_dirty, cpu, "
-        "hostname, config_hash, started_utc, finished_utc, meta) VALUES(?,?,?,?,?,?,?,?,?,?,?)");
-    const std::string values[] = {utc_now(),
-                                  meta.value("name", ""),
-                                  std::filesystem::absolute(results).string(),
-                                  prov.value("git_commit", ""),
-                                  prov.value("git_dirty", ""),
-                                  prov.value("cpu", ""),
-                                  prov.value("hostname", ""),
-                                  meta.value("config_hash", ""),
-                                  meta.value("started_utc", ""),
-                                  meta.value("finished_utc", ""),
-                                  meta.dump()};
-    for (int i = 0; i < 11; ++i) bind_text(ins, i + 1, values[i]);
-    sqlite3_step(ins);
-    sqlite3_finalize(ins);
-    if (sqlite3_changes(db.get()) == 0) {  // the same output and finish time: recorded before
+    const long long id = insert_run(db, meta, results);
+    if (id == 0) {  // the same output and finish time: recorded before
       db.exec("ROLLBACK");
       return 0;
     }
-    const long long id = sqlite3_last_insert_rowid(db.get());
-    sqlite3_stmt* row =
-        db.prepare("INSERT INTO summary(run_id, key, metric, value) VALUES(?,?,?,?)");
-    for (const auto& r : summary.rows) {
-      std::string key;
-      for (const char* k : keys) key += (key.empty() ? "" : "|") + r[summary.column(k)];
-      for (std::size_t c = 0; c < summary.header.size(); ++c) {
-        const std::string& h = summary.header[c];
-        if (h == "estimator" || h == "params" || h == "family" || h == "m" || h == "n" ||
-            h == "precision" || h == "step" || h == "checkpoint")
-          continue;
-        sqlite3_bind_int64(row, 1, id);
-        bind_text(row, 2, key);
-        bind_text(row, 3, h);
-        double v = std::nan("");
-        try {
-          v = std::stod(r[c]);
-        } catch (const std::exception&) {
-        }
-        if (std::isfinite(v))
-          sqlite3_bind_double(row, 4, v);
-        else
-          sqlite3_bind_null(row, 4);
-        db.step_done(row);
-      }
-    }
-    sqlite3_finalize(row);
+    insert_summary(db, id, summary);
     db.exec("COMMIT");
     return id;
   } catch (...) {
-    sqlite3_exec(db.get(), "ROLLBACK", nullptr, nullptr, nullptr);
+    db.rollback();
     throw;
   }
 }
 
-int print_history(const std::filesystem::path& db_path, const HistoryOptions& o,
-                  std::ostream& out) {
-  SPECBENCH_REQUIRE(std::filesystem::exists(db_path), db_path.string(), ": no such database");
+int print_history(const fs::path& db_path, const HistoryOptions& o, std::ostream& out) {
+  SPECBENCH_REQUIRE(fs::exists(db_path), db_path.string(), ": no such database");
   Database db(db_path);
   db.ensure_schema();
-  sqlite3_stmt* s = db.prepare(
-      "SELECT r.id, r.recorded_utc, r.git_commit, s.key, s.value FROM summary s JOIN runs r ON "
-      "r.id = s.run_id WHERE s.metric = ? AND instr(s.key, ?) > 0 ORDER BY s.key, r.id");
-  bind_text(s, 1, o.metric);
-  bind_text(s, 2, o.filter);
-  struct Point {
-    long long run;
-    std::string when, commit;
-    double value;
-  };
-  std::map<std::string, std::vector<Point>> series;
-  std::vector<std::string> order;
-  while (sqlite3_step(s) == SQLITE_ROW) {
-    const std::string key = reinterpret_cast<const char*>(sqlite3_column_text(s, 3));
-    if (!series.count(key)) order.push_back(key);
-    series[key].push_back(
-        {sqlite3_column_int64(s, 0), reinterpret_cast<const char*>(sqlite3_column_text(s, 1)),
-         reinterpret_cast<const char*>(sqlite3_column_text(s, 2)),
-         sqlite3_column_type(s, 4) == SQLITE_NULL ? std::nan("") : sqlite3_column_double(s, 4)});
-  }
-  sqlite3_finalize(s);
+  const auto series = read_series(db, o);
   SPECBENCH_REQUIRE(!series.empty(), db_path.string(), ": no values of metric '", o.metric, "'",
                     o.filter.empty() ? "" : " for keys containing '" + o.filter + "'");
   int steps = 0;
-  for (const auto& key : order) {
-    const auto& pts = series[key];
+  for (const auto& [key, pts] : series) {
     out << key << "  (" << o.metric << ")\n";
     for (std::size_t i = 0; i < pts.size(); ++i) {
-      // A step at i: the level before (median of up to persist + 1 earlier values) and the
-      // level after (median of x_i .. x_{i+persist-1}) differ by more than the threshold
-      // (relative to the larger); x_{i-1} is still at the old level and every value of the
-      // after window is closer to the new level. A single outlier moves neither median.
-      bool step = false;
-      const auto persist = std::size_t(std::max(1, o.persist));
-      if (i > 0 && i + persist <= pts.size()) {
-        auto window_median = [&](std::size_t a, std::size_t b) {
-          std::vector<double> v;
-          for (std::size_t k = a; k < b; ++k) v.push_back(pts[k].value);
-          return median(std::move(v));
-        };
-        const double before = window_median(i > persist + 1 ? i - persist - 1 : 0, i);
-        const double after = window_median(i, i + persist);
-        const double scale = std::max(std::abs(before), std::abs(after));
-        if (scale > 0 && std::abs(after - before) > o.threshold * scale) {
-          step = std::abs(pts[i - 1].value - before) < std::abs(pts[i - 1].value - after);
-          for (std::size_t k = 0; k < persist && step; ++k) {
-            const double x = pts[i + k].value;
-            step = std::abs(x - after) < std::abs(x - before);
-          }
-        }
-      }
+      const bool step = is_step(pts, i, o);
       steps += step;
       out << "  run " << std::setw(4) << pts[i].run << "  " << pts[i].when << "  "
           << pts[i].commit.substr(0, 10) << "  " << std::setw(12) << format_double(pts[i].value)

@@ -20,7 +20,9 @@
 namespace specbench {
 
 /// Records RESULTS_DIR (meta.json and summary.csv) into the database, creating it if needed.
-/// Returns the run id, or 0 if this run was already recorded.
+/// summary.csv is read as typed rows (summary_file.hpp): a malformed row is an InvalidArgument
+/// naming the file and line, and nothing is recorded. Returns the run id, or 0 if this run was
+/// already recorded.
 long long record_run(const std::filesystem::path& results, const std::filesystem::path& db);
 
 struct HistoryOptions {

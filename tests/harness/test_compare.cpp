@@ -222,7 +222,7 @@ BOOST_AUTO_TEST_CASE(incomplete_runs_and_other_configs_are_errors) {
   BOOST_TEST(text.find("contended") != std::string::npos, text);
 }
 
-// The rounding-noise tolerances, against the formulas of harness/regression/compare.hpp.
+// The rounding-noise tolerances, against the formulas of harness/regression/tolerance.hpp.
 BOOST_AUTO_TEST_CASE(tolerance_rules) {
   AccuracyRow a{.f32 = false,
                 .m = 1000,

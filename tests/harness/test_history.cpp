@@ -136,4 +136,45 @@ BOOST_AUTO_TEST_CASE(bad_inputs) {
   BOOST_CHECK_THROW(print_history(t.root / "none.sqlite", {}, out), InvalidArgument);
 }
 
+// summary.csv is read as typed rows: a field that is not a number, a row of the wrong length, a
+// header without the key columns first, or a torn last line is refused naming the file and line,
+// and nothing is recorded.
+BOOST_AUTO_TEST_CASE(a_malformed_summary_is_refused_with_its_line) {
+  Tmp t;
+  const auto db = t.root / "h.sqlite";
+  const std::string header =
+      "estimator,params,family,m,n,precision,checkpoint,step,rows,rel_err_median\n";
+  const std::pair<std::string, std::string> cases[] = {
+      {header +
+           "power,iters=5,gaussian,20,10,f64,5,,10,1e-3\npower,iters=5,gaussian,20,10,f64,5,,10,"
+           "abc\n",
+       "summary.csv:3: column 'rel_err_median'"},
+      {header + "power,iters=5,gaussian,20,10,f64,5,,10\n", "summary.csv:2: 9 fields"},
+      {header + "power,iters=5,gaussian,2x,10,f64,5,,10,1\n", "summary.csv:2: column 'm'"},
+      {header + "power,iters=5,gaussian,20,10,f64,5,-1,10,1\n", "summary.csv:2: column 'step'"},
+      {header + "power,iters=5,gaussian,20,10,f64,5,,10,1", "summary.csv:2: a torn last line"},
+      {"params,estimator,family,m,n,precision,checkpoint,step,rows\n", "column 1 is 'params'"},
+      {"estimator,params,family,m,n,precision,checkpoint,rows\n", "no column 'step'"},
+  };
+  for (const auto& [text, message] : cases) {
+    const auto dir = t.run(0, 1);
+    std::ofstream(dir / "summary.csv") << text;
+    std::string what;
+    try {
+      record_run(dir, db);
+    } catch (const InvalidArgument& e) {
+      what = e.what();
+    }
+    BOOST_TEST(what.find(message) != std::string::npos, what << " (expected: " << message << ")");
+  }
+  BOOST_TEST(!fs::exists(db));  // refused before the database was opened
+  // A drift step and a non-finite statistic are fine (NULL in the database).
+  const auto dir = t.run(1, 1);
+  std::ofstream(dir / "summary.csv") << header << "power,iters=5,gaussian,20,10,f64,5,3,10,nan\n";
+  BOOST_TEST(record_run(dir, db) > 0);
+  std::ostringstream out;
+  print_history(db, {.filter = "|f64|3"}, out);
+  BOOST_TEST(out.str().find("nan") != std::string::npos, out.str());
+}
+
 BOOST_AUTO_TEST_SUITE_END()
