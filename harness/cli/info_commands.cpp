@@ -95,9 +95,17 @@ int cmd_reference(const ReferenceArgs& args) {
   return kExitSuccess;
 }
 
-int cmd_check(std::string config) {
-  if (config.empty()) config = (source_dir() / "configs" / "theory.toml").string();
-  const auto results = run_checks(config, std::cout);
+struct CheckArgs {
+  std::string config;
+  CheckTargets targets;
+};
+
+int cmd_check(CheckArgs args) {
+  if (args.config.empty()) args.config = (source_dir() / "configs" / "theory.toml").string();
+  // the estimators are validated (unknown names, bad parameters: exit 2) before any check runs
+  parse_estimator_spec(args.targets.power);
+  parse_estimator_spec(args.targets.lanczos);
+  const auto results = run_checks(args.config, std::cout, args.targets);
   const auto failed =
       std::count_if(results.begin(), results.end(), [](const CheckResult& r) { return !r.pass; });
   std::cout << results.size() - std::size_t(failed) << " of " << results.size()
@@ -146,13 +154,22 @@ Command add_reference(CLI::App& app) {
 }
 
 Command add_check(CLI::App& app) {
-  auto config = std::make_shared<std::string>();
+  auto args = std::make_shared<CheckArgs>();
   auto* cmd = app.add_subcommand(
       "check", "Reproduce published convergence results trial by trial (PASS/FAIL per check)");
-  cmd->add_option("config", *config,
+  cmd->add_option("config", args->config,
                   "Checks to run (TOML); default: configs/theory.toml of this specbench's "
                   "source tree, from any working directory");
-  return {cmd, [config] { return cmd_check(*config); }};
+  cmd->add_option("--power-estimator", args->targets.power,
+                  "Estimator spec the power-rate check runs (its start vector comes from the "
+                  "registry's start contract)")
+      ->capture_default_str();
+  cmd->add_option("--lanczos-estimator", args->targets.lanczos,
+                  "Estimator spec the Kaniel-Paige-Saad and Kuczynski-Wozniakowski checks run: "
+                  "any Krylov method whose space after k steps contains K_k(A^T A, v0) for its "
+                  "registered start v0 (e.g. block_krylov:block=4)")
+      ->capture_default_str();
+  return {cmd, [args] { return cmd_check(*args); }};
 }
 
 Command add_plot(CLI::App& app) {

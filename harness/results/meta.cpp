@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "harness/results/columns.hpp"
 #include "harness/results/output.hpp"
 
 namespace specbench {
@@ -17,6 +18,33 @@ const char* timing_text(const RunContext& c) {
 const char* timing_mode(const RunContext& c) {
   if (c.timing_repeats > 0) return "serial-phase";
   return c.jobs > 1 ? "contended" : "serial";
+}
+
+const char* type_name(ColumnType t) {
+  switch (t) {
+    case ColumnType::Text:
+      return "text";
+    case ColumnType::Integer:
+      return "integer";
+    case ColumnType::Seed:
+      return "seed";
+    case ColumnType::Real:
+      return "real";
+    case ColumnType::Step:
+      return "step";
+    case ColumnType::Status:
+      return "status";
+  }
+  return "text";
+}
+
+/// runs.csv's column table (name, type, unit), for the scripts' typed reader
+/// (scripts/specbench_results.py).
+nlohmann::json column_table() {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& c : run_columns())
+    out.push_back({{"name", c.name}, {"type", type_name(c.type)}, {"unit", c.unit}});
+  return out;
 }
 
 }  // namespace
@@ -42,7 +70,7 @@ nlohmann::json start_meta(const RunContext& c) {
       {"started_utc", c.started_utc},
       {"last_started_utc", c.started_utc},
       {"status", "running"},
-      {"columns", row_columns()},
+      {"columns", column_table()},
       {"estimators", nlohmann::json::object()},
       {"references", nlohmann::json::array()},
   };

@@ -179,10 +179,12 @@ CheckResult kuczynski(const std::string& spectrum, long long n, int k, int trial
   std::vector<double> d(lambda.size());
   for (std::size_t j = 0; j < d.size(); ++j) d[j] = std::sqrt(lambda[j]);
   const DiagonalOperator op(d);
-  const auto& info =
-      EstimatorRegistry::instance().get(parse_estimator_spec(estimator).info->name, "estimator");
-  auto params = parse_estimator_spec(estimator).params;
-  params.set("steps", static_cast<long long>(k));
+  const auto choice = parse_estimator_spec(estimator);
+  const EstimatorInfo& info = *choice.info;
+  SPECBENCH_REQUIRE(!info.iteration_param.empty(), "check: estimator '", info.name,
+                    "' has no iteration parameter");
+  auto params = choice.params;
+  params.set(info.iteration_param, static_cast<long long>(k));  // k steps, whatever it is called
   double sum = 0, sum2 = 0;
   for (int t = 0; t < trials; ++t) {
     Rng rng{std::uint64_t(t)};

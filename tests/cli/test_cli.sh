@@ -227,6 +227,14 @@ done
 grep -q "<table>" "$tmp/figs/index.html" || plot_ok=0
 [ $plot_ok -eq 1 ] && ok "plot writes every figure and index.html" || bad "plot writes every figure and index.html" "$(ls "$tmp/figs" 2>&1)"
 expect "plot: missing results" 2 "cannot read .*runs.csv" -- plot "$tmp/nothing"
+# The scripts read runs.csv against meta.json's column table: a short row or a bad number is
+# exit 2 naming file and line.
+mkdir -p "$tmp/damaged" && cp "$tmp/small/meta.json" "$tmp/damaged/" &&
+  sed '3s/,[^,]*$//' "$tmp/small/runs.csv" >"$tmp/damaged/runs.csv"
+expect "plot: short row" 2 "damaged/runs.csv:3: 27 fields, the header has 28" -- plot "$tmp/damaged" --out "$tmp/damaged/figs"
+sed '4s/,max_iterations,/,stopped,/; 4s/,converged,/,stopped,/' "$tmp/small/runs.csv" >"$tmp/damaged/runs.csv"
+dmg=$($py scripts/distribution.py "$tmp/damaged/runs.csv" 2>&1); rc=$?
+[ $rc -eq 2 ] && grep -q "runs.csv:4: column 'status'" <<<"$dmg" && ok "distribution.py: bad status" || bad "distribution.py: bad status (exit $rc)" "$dmg"
 expect "plot: bad format" 2 "unknown format 'gif'" -- plot "$tmp/small" --out "$tmp/figs" --formats gif
 
 # specbench table --latex: booktabs, every row with the header's column count, escaped specials.
@@ -260,6 +268,22 @@ TOML
 expect "check passes" 0 "^2 of 2 checks passed" -- check "$tmp/theory.toml"
 printf '[power]\nmatrices = [' >"$tmp/bad_theory.toml"
 expect "check: malformed config" 2 "bad_theory.toml:[0-9]+:" -- check "$tmp/bad_theory.toml"
+# The Krylov checks take any estimator whose space contains its start's Krylov space, through the
+# registry (iteration parameter, start contract): block_krylov passes Kaniel-Paige-Saad and
+# Kuczynski-Wozniakowski as lanczos does; an unknown estimator is refused before any check.
+cat >"$tmp/krylov.toml" <<'TOML'
+[lanczos]
+matrices = ["spectrum:m=60,n=40,decay=gap,rate=0.8"]
+seeds = 4
+steps = [2, 4, 6]
+[kuczynski]
+spectra = ["uniform"]
+n = [200]
+steps = [4]
+trials = 40
+TOML
+expect "check --lanczos-estimator block_krylov" 0 "^2 of 2 checks passed" -- check "$tmp/krylov.toml" --lanczos-estimator block_krylov:block=3
+expect "check: unknown estimator" 2 "unknown estimator 'lanczoz'" -- check "$tmp/krylov.toml" --lanczos-estimator lanczoz
 
 # compare: a result set against itself passes; a missing or malformed baseline is exit 2 (a
 # harness error, never a regression); record and history on the SQLite database.
