@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <utility>
 #include <vector>
 
@@ -46,7 +47,7 @@ Drift read_drift(const ConfigReader& cfg, const toml::table& block, const SweepP
              "own");
   const toml::node* steps = t->get("steps");
   if (!steps) cfg.fail(node, "drift", "needs steps = T (>= 1)");
-  drift.steps = int(cfg.integers(*steps, "steps", 1).front());
+  drift.steps = int(cfg.integers(*steps, "steps", 1, kMaxDriftSteps).front());
   if (const toml::node* seed = t->get("seed"))
     drift.seed = std::uint64_t(cfg.integers(*seed, "seed", 0).front());
   if (const toml::node* eta = t->get("eta")) {
@@ -138,13 +139,29 @@ NamedValues parameter_lists(const ConfigReader& cfg, const toml::table& entry,
     if (key.str() == info.iteration_param) {
       iteration_listed = true;
       if (nested) {
-        for (const auto& v : values) checkpoints.push_back(std::stoi(v));
+        for (const auto& v : values) {
+          const long long k = std::stoll(v);  // an integer in the schema's range (checked above)
+          if (k > std::numeric_limits<int>::max())
+            cfg.fail(&node, key.str(),
+                     detail::concat("must be <= ", std::numeric_limits<int>::max(), ", got ", k));
+          checkpoints.push_back(int(k));
+        }
         continue;
       }
     }
     lists.emplace_back(std::string(key.str()), values);
   }
   if (!iteration_listed && !d.iterations.empty() && !info.iteration_param.empty()) {
+    // the sweep's iteration counts set the estimator's iteration parameter: its range holds
+    const ParamSpec* spec = info.schema.find(info.iteration_param);
+    for (int i : d.iterations) {
+      try {
+        (void)ParamSchema::parse_value(*spec, std::to_string(i), "estimator '" + info.name + "'");
+      } catch (const InvalidArgument& e) {
+        cfg.fail(&entry, "iterations",
+                 detail::concat(e.what(), " (set by the block's or [sweep]'s iterations)"));
+      }
+    }
     if (nested) {
       checkpoints = d.iterations;
     } else {

@@ -55,7 +55,7 @@ int read_timing_repeats(const ConfigReader& cfg, const toml::node& n) {
   if (!t) cfg.fail(&n, "timing", "expected a table: timing = { repeats = 3 }");
   cfg.allow_keys(*t, {"repeats"}, "timing");
   const toml::node* r = t->get("repeats");
-  return r ? int(cfg.integers(*r, "repeats", 0).front()) : 0;
+  return r ? int(cfg.integers(*r, "repeats", 0, 1000).front()) : 0;
 }
 
 /// The [sweep] table: the sweep's name, output, tolerances and timing, and the defaults its

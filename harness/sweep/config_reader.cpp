@@ -50,12 +50,13 @@ std::vector<std::string> ConfigReader::texts(const toml::node& node, std::string
 }
 
 std::vector<long long> ConfigReader::integers(const toml::node& node, std::string_view key,
-                                              long long min) const {
+                                              long long min, long long max) const {
   std::vector<long long> out;
   auto one = [&](const toml::node& n) {
     auto i = n.as_integer();
     if (!i) fail(&n, key, "expected an integer");
     if (i->get() < min) fail(&n, key, detail::concat("must be >= ", min, ", got ", i->get()));
+    if (i->get() > max) fail(&n, key, detail::concat("must be <= ", max, ", got ", i->get()));
     out.push_back(i->get());
   };
   if (auto arr = node.as_array()) {
@@ -71,7 +72,7 @@ void read_defaults(const ConfigReader& cfg, const toml::table& t, Defaults& d) {
   if (auto n = t.get("seeds")) {
     d.seeds.clear();
     if (n->is_integer()) {  // seeds = N means 0 .. N-1
-      const auto count = cfg.integers(*n, "seeds", 1).front();
+      const auto count = cfg.integers(*n, "seeds", 1, kMaxSeeds).front();
       for (long long s = 0; s < count; ++s) d.seeds.push_back(std::uint64_t(s));
     } else {
       for (auto s : cfg.integers(*n, "seeds", 0)) d.seeds.push_back(std::uint64_t(s));
@@ -89,7 +90,8 @@ void read_defaults(const ConfigReader& cfg, const toml::table& t, Defaults& d) {
   }
   if (auto n = t.get("iterations")) {
     d.iterations.clear();
-    for (auto i : cfg.integers(*n, "iterations", 1)) d.iterations.push_back(int(i));
+    for (auto i : cfg.integers(*n, "iterations", 1, std::numeric_limits<int>::max()))
+      d.iterations.push_back(int(i));
   }
 }
 

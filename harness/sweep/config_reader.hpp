@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <initializer_list>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -32,9 +33,10 @@ class ConfigReader {
   /// A scalar or an array of scalars, as the texts a user would write.
   std::vector<std::string> texts(const toml::node& node, std::string_view key) const;
 
-  /// An integer or an array of integers, each >= min.
-  std::vector<long long> integers(const toml::node& node, std::string_view key,
-                                  long long min) const;
+  /// An integer or an array of integers, each in [min, max] (refused naming file, line and key
+  /// otherwise: a count is never cast down unchecked).
+  std::vector<long long> integers(const toml::node& node, std::string_view key, long long min,
+                                  long long max = std::numeric_limits<long long>::max()) const;
 
   const std::string& file() const { return file_; }
   /// The folder relative paths in the config resolve against.
@@ -43,6 +45,13 @@ class ConfigReader {
  private:
   std::string file_;
 };
+
+/// At most this many seeds per block: the plan holds a cell per seed (and per matrix, precision
+/// and estimator), so the bound keeps a typo (`seeds = 268435457`) from allocating without bound;
+/// a million seeds is already more than any sweep finishes.
+constexpr long long kMaxSeeds = 1'000'000;
+/// At most this many drift steps (each is a matrix update and a reference).
+constexpr long long kMaxDriftSteps = 1'000'000;
 
 /// Settings that a block inherits from [sweep] and may override.
 struct Defaults {

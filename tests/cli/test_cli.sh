@@ -613,6 +613,24 @@ printf '%%%%MatrixMarket matrix array real general\n2 1\n1e-300\n1\n' >"$tmp/f30
 expect "f32: an entry that underflows float" 2 "entry \(1, 1\) = 1e-300 underflows float" -- estimate -m "$tmp/f300.mtx" -p f32
 printf '[sweep]\nprecisions = ["f32"]\n[[block]]\nmatrices = ["%s"]\n[[block.estimators]]\nname = "power"\n' "$tmp/f39.mtx" >"$tmp/f39.toml"
 expect "f32 range checked at config load" 2 "f39.toml:4: key 'matrices': .*overflows float" -- run "$tmp/f39.toml" --out "$tmp/f39out"
+
+# Config numbers are range-checked with file, line and key, never cast down: 2^32 + 1 iterations
+# is not checkpoint 1, 3e9 is not negative, the estimator's own range holds for [sweep]
+# iterations, and a seed count or drift length that would allocate without bound is refused.
+cfgrange() {  # name, the [sweep] lines, the estimator table lines, expected message
+  printf '[sweep]\n%b\n[[block]]\nmatrices = ["gaussian:m=4,n=3"]\n[[block.estimators]]\n%b\n' "$2" "$3" >"$tmp/range.toml"
+  expect "config range: $1" 2 "$4" -- run "$tmp/range.toml" --out "$tmp/rangeout" --fresh
+  [ ! -e "$tmp/rangeout/runs.csv" ] && ok "config range: $1 writes nothing" || bad "config range: $1 wrote output" "$(ls "$tmp/rangeout")"
+}
+cfgrange "2^32+1 iterations" 'iterations = [4294967297]' 'name = "power"' "range.toml:2: key 'iterations': must be <= 2147483647"
+cfgrange "3e9 iterations" 'iterations = [3000000000]' 'name = "power"' "range.toml:2: key 'iterations': must be <= 2147483647"
+cfgrange "estimator range via [sweep]" 'iterations = [2000000000]' 'name = "torch_power"' "range.toml:5: key 'iterations': .*'iters' = '2000000000' is out of range"
+cfgrange "listed iteration parameter" '' 'name = "power"\niters = [4294967297]' "range.toml:7: key 'iters': .*out of range"
+cfgrange "seed count" 'seeds = 268435457' 'name = "power"' "range.toml:2: key 'seeds': must be <= 1000000"
+printf '[sweep]\n[[block]]\nmatrices = ["gaussian:m=4,n=3"]\ndrift = { steps = 3000000000, eta = 0.01 }\n[[block.estimators]]\nname = "power"\n' >"$tmp/drift_range.toml"
+expect "config range: drift steps" 2 "drift_range.toml:4: key 'steps': must be <= 1000000" -- run "$tmp/drift_range.toml" --out "$tmp/rangeout" --fresh
+printf '[sweep]\ntiming = { repeats = 4294967297 }\n[[block]]\nmatrices = ["gaussian:m=4,n=3"]\n[[block.estimators]]\nname = "power"\n' >"$tmp/rep_range.toml"
+expect "config range: timing repeats" 2 "rep_range.toml:2: key 'repeats': must be <= 1000" -- run "$tmp/rep_range.toml" --out "$tmp/rangeout" --fresh
 [ ! -e "$tmp/f39out" ] && ok "f32 range: no output" || bad "f32 range: output written"
 
 # The repository stands alone: no file refers to a folder beside it (the matrices once lived in
