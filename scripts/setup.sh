@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs specbench's build and run dependencies from Debian packages, idempotently:
 # packages already present are left alone, and apt-get runs only when something is missing.
+#   bash scripts/setup.sh [sanitize]
 set -euo pipefail
 
 packages=(
@@ -10,6 +11,8 @@ packages=(
   libbenchmark-dev libeigen3-dev libtomlplusplus-dev libcli11-dev nlohmann-json3-dev libsqlite3-dev libssl-dev
   python3-matplotlib python3-numpy python3-mpmath
 )
+# `setup.sh sanitize`: also clang and its sanitizer/libFuzzer runtimes (scripts/build_sanitize.sh)
+if [ "${1:-}" = sanitize ]; then packages+=(clang libclang-rt-14-dev); fi
 
 missing=()
 for p in "${packages[@]}"; do
