@@ -5,6 +5,7 @@
 #include <ostream>
 
 #include "core/error.hpp"
+#include "harness/shell.hpp"
 #include "harness/sweep/plan.hpp"
 #include "harness/sweep/sweep.hpp"
 
@@ -110,9 +111,11 @@ void explain_cell(const SweepPlan& plan, const std::string& cell, std::ostream& 
   for (int c : counts) {
     ParamSet p = run.estimator.params;
     if (c > 0) p.set(run.estimator.info->iteration_param, static_cast<long long>(c));
-    out << "  specbench estimate --matrix '" << command_spec(spec) << "' --estimator '"
-        << run.estimator.info->name << ":" << p.to_string() << "' --precision "
-        << to_string(run.precision) << " --seed " << run.seed << "\n";
+    // Every value shell-quoted: a file name may hold quotes, spaces or $(...) (harness/shell.hpp).
+    const std::string estimator = run.estimator.info->name + ":" + p.to_string();
+    out << "  specbench estimate --matrix " << shell_quote(command_spec(spec)) << " --estimator "
+        << shell_quote(estimator) << " --precision " << shell_quote(to_string(run.precision))
+        << " --seed " << run.seed << "\n";
     if (run.drift.steps > 0) break;
   }
 }
