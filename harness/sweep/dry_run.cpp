@@ -99,7 +99,14 @@ void explain_cell(const SweepPlan& plan, const std::string& cell, std::ostream& 
   const auto& spec = plan.matrices[run.matrix];
   out << "cell " << cell << ": " << spec.text << ", " << to_string(run.precision) << ", "
       << run.estimator.info->name << ":" << run.estimator.params.to_string() << ", seed "
-      << run.seed << ", " << run.rows << " row(s)\n";
+      << run.seed << ", " << run.rows << " row(s)";
+  // The iteration parameter above is the estimator's default: a nested run goes to its
+  // checkpoints instead (the commands below set it).
+  if (!run.checkpoints.empty()) {
+    out << ", checkpoints";
+    for (int c : unique_checkpoints(run.checkpoints)) out << " " << c;
+  }
+  out << "\n";
   if (run.drift.steps > 0) {
     out << "a drift run (steps=" << run.drift.steps << ", eta=" << run.drift.eta
         << "): its matrices W_t exist only inside the sweep; step 0 is reproduced by\n";
