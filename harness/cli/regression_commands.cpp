@@ -59,10 +59,15 @@ struct RecordArgs {
   std::string results, db = "results/history.sqlite";
 };
 
+/// Exit 0 for a new record and for a duplicate (recording is idempotent: a CI job may record
+/// the same folder again); a refused insert throws (exit 1, with SQLite's reason).
 int cmd_record(const RecordArgs& args) {
-  const long long id = record_run(args.results, args.db);
-  std::cerr << (id ? "recorded run " + std::to_string(id) : std::string("already recorded"))
-            << " in " << args.db << "\n";
+  const Recorded r = record_run(args.results, args.db);
+  if (r.duplicate)
+    std::cerr << "already recorded as run " << r.id << " in " << args.db
+              << " (the same output folder and finished_utc); nothing changed\n";
+  else
+    std::cerr << "recorded run " << r.id << " in " << args.db << "\n";
   return kExitSuccess;
 }
 
@@ -98,7 +103,9 @@ Command add_compare(CLI::App& app) {
 Command add_record(CLI::App& app) {
   auto args = std::make_shared<RecordArgs>();
   auto* cmd = app.add_subcommand(
-      "record", "Store a finished run (provenance, summary rows) in the SQLite history");
+      "record",
+      "Store a finished run (provenance, summary rows) in the SQLite history (exit 0 recorded "
+      "or already recorded, 1 the database refused it, 2 bad input)");
   cmd->add_option("results", args->results, "Result directory (meta.json, summary.csv)")
       ->required();
   cmd->add_option("--db", args->db, "History database")->capture_default_str();
@@ -109,7 +116,9 @@ Command add_history(CLI::App& app) {
   auto args = std::make_shared<HistoryArgs>();
   HistoryOptions& hist = args->options;
   auto* cmd = app.add_subcommand(
-      "history", "Trend of a summary metric over recorded runs, with persistent steps flagged");
+      "history",
+      "Trend of a summary metric over recorded runs, with persistent steps flagged (exit 0 no "
+      "step, 1 a step flagged, 2 usage or database error)");
   cmd->add_option("--db", args->db, "History database")->capture_default_str();
   cmd->add_option("--metric", hist.metric, "A summary.csv column")->capture_default_str();
   cmd->add_option("--cell", hist.filter,
@@ -118,9 +127,13 @@ Command add_history(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--persist", hist.persist, "Runs that must stay at the new level")
       ->capture_default_str();
+  cmd->add_option("--format", hist.format, "text or json")
+      ->check(CLI::IsMember(text_or_json()))
+      ->capture_default_str();
+  // Like compare's REGRESSION: a CI job fails when a persistent step is flagged.
   return {cmd, [args] {
-            print_history(args->db, args->options, std::cout);
-            return kExitSuccess;
+            const int steps = print_history(args->db, args->options, std::cout);
+            return steps > 0 ? kExitFailure : kExitSuccess;
           }};
 }
 

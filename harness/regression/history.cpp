@@ -6,6 +6,7 @@
 #include <iomanip>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 #include <vector>
 
 #include "core/error.hpp"
@@ -13,6 +14,7 @@
 #include "harness/regression/history_db.hpp"
 #include "harness/regression/summary_file.hpp"
 #include "harness/results/lock.hpp"
+#include "harness/results/meta.hpp"
 #include "harness/results/output.hpp"
 #include "harness/statistics.hpp"
 
@@ -26,30 +28,35 @@ using regression::SummaryRow;
 
 /// meta.json of a complete run.
 nlohmann::json read_complete_meta(const fs::path& results) {
-  nlohmann::json meta;
-  std::ifstream in(results / "meta.json");
-  SPECBENCH_REQUIRE(bool(in), (results / "meta.json").string(), ": cannot open");
-  try {
-    meta = nlohmann::json::parse(in);
-  } catch (const std::exception& e) {
-    throw InvalidArgument((results / "meta.json").string() + ": " + e.what());
-  }
+  const nlohmann::json meta = read_meta_file(results / "meta.json");
   SPECBENCH_REQUIRE(meta.value("status", "") == "complete", results.string(),
                     ": the run is not complete (status '", meta.value("status", ""), "')");
   return meta;
 }
 
-/// Inserts the run's row; returns its id, or 0 if the same output and finish time are recorded.
-long long insert_run(Database& db, const nlohmann::json& meta, const fs::path& results) {
-  // (Without provenance, value() below throws on null, as it always has.)
-  static const nlohmann::json kNone;
+/// The id of the run recorded with this output folder and finish time, or 0 if there is none.
+long long recorded_id(Database& db, const std::string& output, const std::string& finished) {
+  sqlite3_stmt* s = db.prepare("SELECT id FROM runs WHERE output = ? AND finished_utc = ?");
+  regression::bind_text(s, 1, output);
+  regression::bind_text(s, 2, finished);
+  const long long id = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+  sqlite3_finalize(s);
+  return id;
+}
+
+/// Inserts the run's row and returns its id. A plain INSERT (not OR IGNORE: the caller has ruled
+/// out a duplicate), so that anything else the database refuses is an error with its reason,
+/// and so is an insert that changed nothing (a trigger's RAISE(IGNORE)).
+long long insert_run(Database& db, const nlohmann::json& meta, const fs::path& results,
+                     const fs::path& db_path) {
+  static const nlohmann::json kNone = nlohmann::json::object();
   const auto& prov = meta.contains("provenance") ? meta["provenance"] : kNone;
   sqlite3_stmt* ins = db.prepare(
-      "INSERT OR IGNORE INTO runs(recorded_utc, name, output, git_commit, git_dirty, cpu, "
+      "INSERT INTO runs(recorded_utc, name, output, git_commit, git_dirty, cpu, "
       "hostname, config_hash, started_utc, finished_utc, meta) VALUES(?,?,?,?,?,?,?,?,?,?,?)");
   const std::string values[] = {utc_now(),
                                 meta.value("name", ""),
-                                fs::absolute(results).string(),
+                                fs::absolute(results).string(),  // as recorded_id looks it up
                                 prov.value("git_commit", ""),
                                 prov.value("git_dirty", ""),
                                 prov.value("cpu", ""),
@@ -59,9 +66,16 @@ long long insert_run(Database& db, const nlohmann::json& meta, const fs::path& r
                                 meta.value("finished_utc", ""),
                                 meta.dump()};
   for (int i = 0; i < 11; ++i) regression::bind_text(ins, i + 1, values[i]);
-  sqlite3_step(ins);
+  const int rc = sqlite3_step(ins);
+  const std::string reason = sqlite3_errmsg(db.get());
   sqlite3_finalize(ins);
-  if (sqlite3_changes(db.get()) == 0) return 0;
+  if (rc != SQLITE_DONE)
+    throw std::runtime_error(db_path.string() + ": the database refused the run (" + reason +
+                             "); nothing recorded");
+  if (sqlite3_changes(db.get()) == 0)
+    throw std::runtime_error(db_path.string() +
+                             ": the database ignored the run's INSERT (0 rows changed: a trigger "
+                             "or rule of that database); nothing recorded");
   return sqlite3_last_insert_rowid(db.get());
 }
 
@@ -87,6 +101,10 @@ void insert_summary(Database& db, long long id, const SummaryFile& summary) {
       else
         sqlite3_bind_null(row, 4);
       db.step_done(row);
+      if (sqlite3_changes(db.get()) != 1)  // a trigger's RAISE(IGNORE): not silently partial
+        throw std::runtime_error(db.path() +
+                                 ": the database ignored a summary row of the run; "
+                                 "nothing recorded");
     }
   }
   sqlite3_finalize(row);
@@ -149,7 +167,7 @@ bool is_step(const std::vector<Point>& pts, std::size_t i, const HistoryOptions&
 
 }  // namespace
 
-long long record_run(const fs::path& results, const fs::path& db_path) {
+Recorded record_run(const fs::path& results, const fs::path& db_path) {
   SPECBENCH_REQUIRE(fs::is_directory(results), results.string(), ": not a result folder");
   const FolderLock lock(results, FolderLock::Mode::Shared);  // not while a run writes it
   const nlohmann::json meta = read_complete_meta(results);
@@ -158,14 +176,16 @@ long long record_run(const fs::path& results, const fs::path& db_path) {
   db.ensure_schema();
   db.exec("BEGIN IMMEDIATE");
   try {
-    const long long id = insert_run(db, meta, results);
-    if (id == 0) {  // the same output and finish time: recorded before
+    // Looked up inside the write transaction: concurrent records of one run find each other.
+    const std::string output = fs::absolute(results).string();
+    if (const long long id = recorded_id(db, output, meta.value("finished_utc", ""))) {
       db.exec("ROLLBACK");
-      return 0;
+      return {id, true};
     }
+    const long long id = insert_run(db, meta, results, db_path);
     insert_summary(db, id, summary);
     db.exec("COMMIT");
-    return id;
+    return {id, false};
   } catch (...) {
     db.rollback();
     throw;
@@ -173,6 +193,8 @@ long long record_run(const fs::path& results, const fs::path& db_path) {
 }
 
 int print_history(const fs::path& db_path, const HistoryOptions& o, std::ostream& out) {
+  SPECBENCH_REQUIRE(o.format == "text" || o.format == "json", "history: --format '", o.format,
+                    "' (accepted: text, json)");
   SPECBENCH_REQUIRE(fs::exists(db_path), db_path.string(), ": no such database");
   Database db(db_path);
   db.ensure_schema();
@@ -180,17 +202,36 @@ int print_history(const fs::path& db_path, const HistoryOptions& o, std::ostream
   SPECBENCH_REQUIRE(!series.empty(), db_path.string(), ": no values of metric '", o.metric, "'",
                     o.filter.empty() ? "" : " for keys containing '" + o.filter + "'");
   int steps = 0;
+  nlohmann::json keys = nlohmann::json::array();
   for (const auto& [key, pts] : series) {
-    out << key << "  (" << o.metric << ")\n";
+    if (o.format == "text") out << key << "  (" << o.metric << ")\n";
+    nlohmann::json points = nlohmann::json::array();
     for (std::size_t i = 0; i < pts.size(); ++i) {
       const bool step = is_step(pts, i, o);
+      const char* dir = step ? (pts[i].value > pts[i - 1].value ? "up" : "down") : "";
       steps += step;
-      out << "  run " << std::setw(4) << pts[i].run << "  " << pts[i].when << "  "
-          << pts[i].commit.substr(0, 10) << "  " << std::setw(12) << format_double(pts[i].value)
-          << (step ? "  <- STEP" : "") << "\n";
+      if (o.format == "text")
+        out << "  run " << std::setw(4) << pts[i].run << "  " << pts[i].when << "  "
+            << pts[i].commit.substr(0, 10) << "  " << std::setw(12) << format_double(pts[i].value)
+            << (step ? std::string("  <- STEP ") + dir : "") << "\n";
+      points.push_back(
+          {{"run", pts[i].run},
+           {"recorded_utc", pts[i].when},
+           {"git_commit", pts[i].commit},
+           {"value", std::isfinite(pts[i].value) ? nlohmann::json(pts[i].value) : nlohmann::json()},
+           {"step", step ? nlohmann::json(dir) : nlohmann::json()}});
     }
+    keys.push_back({{"key", key}, {"points", std::move(points)}});
   }
-  out << steps << " step(s) flagged\n";
+  if (o.format == "text") {
+    out << steps << " step(s) flagged\n";
+    return steps;
+  }
+  const nlohmann::json j = {
+      {"database", db_path.string()},   {"metric", o.metric},       {"filter", o.filter},
+      {"threshold", o.threshold},       {"persist", o.persist},     {"steps", steps},
+      {"exit_code", steps > 0 ? 1 : 0}, {"series", std::move(keys)}};
+  out << j.dump(2) << "\n";
   return steps;
 }
 

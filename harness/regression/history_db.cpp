@@ -1,6 +1,7 @@
 #include "harness/regression/history_db.hpp"
 
 #include <chrono>
+#include <stdexcept>
 #include <thread>
 
 #include "core/error.hpp"
@@ -46,8 +47,11 @@ sqlite3_stmt* Database::prepare(const std::string& sql) {
 
 void Database::step_done(sqlite3_stmt* s) {
   const int rc = sqlite3_step(s);
-  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-    throw InvalidArgument(path_ + ": " + sqlite3_errmsg(db_));
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+    const std::string reason = sqlite3_errmsg(db_);
+    sqlite3_reset(s);
+    throw std::runtime_error(path_ + ": the database refused a write (" + reason + ")");
+  }
   sqlite3_reset(s);
 }
 

@@ -22,11 +22,13 @@ class Database {
   void exec(const std::string& sql);
   /// A prepared statement (the caller finalizes it).
   sqlite3_stmt* prepare(const std::string& sql);
-  /// Steps `s` once and resets it; InvalidArgument on an error.
+  /// Steps `s` once and resets it; std::runtime_error "PATH: REASON" on an error (a write the
+  /// database refused is a failure, exit 1, not bad input).
   void step_done(sqlite3_stmt* s);
   /// Rolls back the open transaction, ignoring errors (for cleanup paths).
   void rollback() { sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr); }
   sqlite3* get() { return db_; }
+  const std::string& path() const { return path_; }
 
   /// Creates the tables if needed, in one write transaction (concurrent first writers would
   /// otherwise each insert a schema row); InvalidArgument on another schema version.

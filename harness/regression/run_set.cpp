@@ -9,6 +9,8 @@
 #include "core/error.hpp"
 #include "harness/results/columns.hpp"
 #include "harness/results/lock.hpp"
+#include "harness/results/meta.hpp"
+#include "harness/shell.hpp"
 
 namespace specbench::regression {
 namespace {
@@ -37,12 +39,9 @@ nlohmann::json read_meta(const fs::path& dir, const std::string& side) {
   const fs::path meta_path = dir / "meta.json";
   nlohmann::json meta;
   try {
-    std::ifstream in(meta_path);
-    if (!in) throw std::runtime_error("cannot open");
-    meta = nlohmann::json::parse(in);
-    if (!meta.is_object()) throw std::runtime_error("not a JSON object");
-  } catch (const std::exception& e) {
-    throw InvalidArgument(side + " " + meta_path.string() + ": " + e.what() +
+    meta = read_meta_file(meta_path);
+  } catch (const InvalidArgument& e) {
+    throw InvalidArgument(side + " " + e.what() +
                           " (a specbench result directory has runs.csv and meta.json)");
   }
   const std::string status = meta.value("status", "");
@@ -163,9 +162,11 @@ std::string subject_of(const Row& r) {
 }
 
 std::string rerun_of(const Row& r, const nlohmann::json& meta) {
+  // Every value shell-quoted (harness/shell.hpp): the line is meant to be pasted, and a matrix
+  // file or config name may hold quotes, spaces or $(...).
   if (r.step >= 0)
-    return "specbench run " + meta.value("config_path", std::string("CONFIG")) + " --explain " +
-           r.cell + " (a drift row: step " + step_text(r) + ")";
+    return "specbench run " + shell_quote(meta.value("config_path", std::string("CONFIG"))) +
+           " --explain " + shell_quote(r.cell) + "   # a drift row: step " + step_text(r);
   std::string matrix = r.matrix;
   if (matrix.starts_with("mtx:")) {
     const fs::path file = matrix.substr(4);
@@ -173,8 +174,9 @@ std::string rerun_of(const Row& r, const nlohmann::json& meta) {
     if (file.is_relative() && !config.empty())
       matrix = "mtx:" + (config.parent_path() / file).lexically_normal().string();
   }
-  return "specbench estimate --matrix '" + matrix + "' --estimator '" + r.estimator + ":" +
-         r.params + "' --precision " + r.precision + " --seed " + std::to_string(r.seed);
+  return "specbench estimate --matrix " + shell_quote(matrix) + " --estimator " +
+         shell_quote(r.estimator + ":" + r.params) + " --precision " + shell_quote(r.precision) +
+         " --seed " + std::to_string(r.seed);
 }
 
 }  // namespace specbench::regression

@@ -1,7 +1,11 @@
 #include "harness/results/meta.hpp"
 
+#include <cerrno>
+#include <cstring>
+#include <fstream>
 #include <string>
 
+#include "core/error.hpp"
 #include "harness/results/columns.hpp"
 #include "harness/results/output.hpp"
 
@@ -101,6 +105,76 @@ bool add_reference(nlohmann::json& references, nlohmann::json ref) {
 
 void write_meta(const std::filesystem::path& path, const nlohmann::json& meta) {
   write_file_atomic(path, meta.dump(2) + "\n");
+}
+
+}  // namespace specbench
+
+namespace specbench {
+namespace {
+
+const char* json_type_name(const nlohmann::json& j) {
+  return j.type_name();  // "null", "object", "array", "string", "number", "boolean"
+}
+
+/// Whether `j` has the type `want` ("string", "integer", "object", "array").
+bool has_type(const nlohmann::json& j, std::string_view want) {
+  if (want == "string") return j.is_string();
+  if (want == "integer") return j.is_number_integer();
+  if (want == "object") return j.is_object();
+  return j.is_array();
+}
+
+/// The first field of `obj` among `fields` present with another type than its own: "KEY is a
+/// TYPE, expected a WANT"; empty if none.
+std::string wrong_field(const nlohmann::json& obj, const std::string& prefix,
+                        std::initializer_list<std::pair<const char*, const char*>> fields) {
+  for (const auto& [key, want] : fields) {
+    const auto it = obj.find(key);
+    if (it != obj.end() && !has_type(*it, want))
+      return "'" + prefix + key + "' is " + json_type_name(*it) + ", expected " + want;
+  }
+  return "";
+}
+
+}  // namespace
+
+nlohmann::json read_meta_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    throw InvalidArgument(path.string() + ": cannot open: " +
+                          (std::filesystem::exists(path) ? std::strerror(errno) : "no such file"));
+  const auto refuse = [&](const std::string& why) {
+    throw InvalidArgument(path.string() + ": not a specbench meta.json (" + why + ")");
+  };
+  nlohmann::json meta;
+  try {
+    meta = nlohmann::json::parse(in);
+  } catch (const std::exception& e) {
+    refuse(std::string("does not parse: ") + e.what());
+  }
+  if (!meta.is_object())
+    refuse(std::string("a JSON ") + json_type_name(meta) + ", expected an object");
+  std::string why =
+      wrong_field(meta, "", {{"name", "string"},           {"status", "string"},
+                             {"config_hash", "string"},    {"config_path", "string"},
+                             {"config", "string"},         {"output", "string"},
+                             {"shard", "string"},          {"started_utc", "string"},
+                             {"finished_utc", "string"},   {"last_started_utc", "string"},
+                             {"timing", "string"},         {"timing_mode", "string"},
+                             {"runs", "integer"},          {"rows_planned", "integer"},
+                             {"jobs", "integer"},          {"threads", "integer"},
+                             {"resumed_cells", "integer"}, {"timing_repeats", "integer"},
+                             {"provenance", "object"},     {"estimators", "object"},
+                             {"references", "array"},      {"columns", "array"}});
+  if (why.empty() && meta.contains("provenance"))
+    why = wrong_field(meta["provenance"], "provenance.",
+                      {{"git_commit", "string"},
+                       {"git_dirty", "string"},
+                       {"blas", "string"},
+                       {"hostname", "string"},
+                       {"cpu", "string"}});
+  if (!why.empty()) refuse(why);
+  return meta;
 }
 
 }  // namespace specbench

@@ -20,4 +20,13 @@ bool add_reference(nlohmann::json& references, nlohmann::json ref);
 /// Writes meta.json (indented by 2, a final newline) atomically.
 void write_meta(const std::filesystem::path& path, const nlohmann::json& meta);
 
+/// Reads and checks a meta.json written by specbench, for every command that reads one (resume,
+/// merge, compare, record, history): the text must parse, be a JSON object, and each field the
+/// readers use must have its type (name, status, config_hash, ... strings; runs, jobs, threads
+/// ... integers; provenance and estimators objects whose known fields are strings; references
+/// and columns arrays). Otherwise InvalidArgument "PATH: not a specbench meta.json (WHY)", so
+/// that no reader meets a raw JSON type error naming no file. A missing or unreadable file is
+/// "PATH: cannot open: REASON".
+nlohmann::json read_meta_file(const std::filesystem::path& path);
+
 }  // namespace specbench

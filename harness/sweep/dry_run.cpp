@@ -5,6 +5,7 @@
 #include <ostream>
 
 #include "core/error.hpp"
+#include "harness/shell.hpp"
 #include "harness/sweep/plan.hpp"
 #include "harness/sweep/sweep.hpp"
 
@@ -98,7 +99,14 @@ void explain_cell(const SweepPlan& plan, const std::string& cell, std::ostream& 
   const auto& spec = plan.matrices[run.matrix];
   out << "cell " << cell << ": " << spec.text << ", " << to_string(run.precision) << ", "
       << run.estimator.info->name << ":" << run.estimator.params.to_string() << ", seed "
-      << run.seed << ", " << run.rows << " row(s)\n";
+      << run.seed << ", " << run.rows << " row(s)";
+  // The iteration parameter above is the estimator's default: a nested run goes to its
+  // checkpoints instead (the commands below set it).
+  if (!run.checkpoints.empty()) {
+    out << ", checkpoints";
+    for (int c : unique_checkpoints(run.checkpoints)) out << " " << c;
+  }
+  out << "\n";
   if (run.drift.steps > 0) {
     out << "a drift run (steps=" << run.drift.steps << ", eta=" << run.drift.eta
         << "): its matrices W_t exist only inside the sweep; step 0 is reproduced by\n";
@@ -110,9 +118,11 @@ void explain_cell(const SweepPlan& plan, const std::string& cell, std::ostream& 
   for (int c : counts) {
     ParamSet p = run.estimator.params;
     if (c > 0) p.set(run.estimator.info->iteration_param, static_cast<long long>(c));
-    out << "  specbench estimate --matrix '" << command_spec(spec) << "' --estimator '"
-        << run.estimator.info->name << ":" << p.to_string() << "' --precision "
-        << to_string(run.precision) << " --seed " << run.seed << "\n";
+    // Every value shell-quoted: a file name may hold quotes, spaces or $(...) (harness/shell.hpp).
+    const std::string estimator = run.estimator.info->name + ":" + p.to_string();
+    out << "  specbench estimate --matrix " << shell_quote(command_spec(spec)) << " --estimator "
+        << shell_quote(estimator) << " --precision " << shell_quote(to_string(run.precision))
+        << " --seed " << run.seed << "\n";
     if (run.drift.steps > 0) break;
   }
 }

@@ -8,6 +8,7 @@
 #include "core/error.hpp"
 #include "harness/provenance.hpp"
 #include "harness/results/columns.hpp"
+#include "harness/results/meta.hpp"
 #include "harness/results/output.hpp"
 
 namespace specbench {
@@ -16,15 +17,11 @@ namespace {
 const std::string kAdvice = "; use --fresh to start over, or another --out";
 
 nlohmann::json read_meta(const std::filesystem::path& meta_path) {
-  nlohmann::json meta;
   try {
-    std::ifstream in(meta_path);
-    meta = nlohmann::json::parse(in);
-  } catch (const std::exception& e) {
-    throw InvalidArgument(meta_path.string() + " does not parse (" + e.what() + ")" + kAdvice);
+    return read_meta_file(meta_path);
+  } catch (const InvalidArgument& e) {
+    throw InvalidArgument(e.what() + kAdvice);
   }
-  SPECBENCH_REQUIRE(meta.is_object(), meta_path.string(), " is not a JSON object", kAdvice);
-  return meta;
 }
 
 /// Only a run of this config, by this build on this machine, is continued: other rows would not
@@ -95,12 +92,18 @@ ResumeState inspect_output(const SweepPlan& plan, const std::filesystem::path& o
   } catch (const InvalidArgument& e) {
     throw InvalidArgument(std::string(e.what()) + kAdvice);
   }
+  // Without meta.json nothing says which config, commit, BLAS or host wrote the rows: the
+  // checks of require_same_run cannot be made, so the folder is not resumed.
   const auto meta_path = output / "meta.json";
-  if (std::filesystem::exists(meta_path)) {
-    nlohmann::json meta = read_meta(meta_path);
-    require_same_run(meta, plan, output);
-    state.previous_meta = std::move(meta);
-  }
+  if (!std::filesystem::exists(meta_path) && !std::filesystem::is_symlink(meta_path))
+    throw InvalidArgument(output.string() +
+                          " has runs.csv but no meta.json: nothing says which "
+                          "config, specbench commit, BLAS and host wrote its rows, so it cannot "
+                          "be resumed" +
+                          kAdvice);
+  nlohmann::json meta = read_meta(meta_path);
+  require_same_run(meta, plan, output);
+  state.previous_meta = std::move(meta);
   count_rows(plan, table, runs_path, state);
   state.torn = table.torn;
   return state;

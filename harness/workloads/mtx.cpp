@@ -5,103 +5,28 @@
 #include <cerrno>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <limits>
 #include <string_view>
 #include <system_error>
+#include <vector>
 
 #include "core/error.hpp"
+#include "harness/workloads/mtx_entries.hpp"
+#include "harness/workloads/mtx_tokens.hpp"
 
 namespace specbench {
 namespace {
 
+using namespace detail::mtx;
+using detail::EntryStore;
+
 enum class Format { Coordinate, Array };
 enum class Field { Real, Integer, Pattern };
 enum class Symmetry { General, Symmetric, SkewSymmetric };
-
-bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
-}
-
-/// The next whitespace-delimited token of `rest` ("" at the end); `rest` moves past it.
-std::string_view next_token(std::string_view& rest) {
-  std::size_t b = 0;
-  while (b < rest.size() && is_space(rest[b])) ++b;
-  std::size_t e = b;
-  while (e < rest.size() && !is_space(rest[e])) ++e;
-  std::string_view token = rest.substr(b, e - b);
-  rest = rest.substr(e);
-  return token;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = char(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-/// from_chars does not accept a leading '+'; Matrix Market writers sometimes emit one.
-std::string_view strip_plus(std::string_view t) {
-  if (t.size() > 1 && t[0] == '+' && t[1] != '+' && t[1] != '-') return t.substr(1);
-  return t;
-}
-
-enum class Parsed { Ok, NotANumber, OutOfRange };
-
-Parsed parse_int(std::string_view token, long long& x) {
-  const std::string_view t = strip_plus(token);
-  const auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), x);
-  if (ec == std::errc::result_out_of_range) return Parsed::OutOfRange;
-  if (t.empty() || ec != std::errc() || ptr != t.data() + t.size()) return Parsed::NotANumber;
-  return Parsed::Ok;
-}
-
-/// Decimal exponent of the leading non-zero digit of a decimal number text (that from_chars has
-/// already accepted): negative means |x| < 1. Used to tell underflow from overflow, since
-/// from_chars reports both as result_out_of_range.
-long long decimal_magnitude(std::string_view t) {
-  std::size_t i = 0;
-  if (i < t.size() && (t[i] == '-' || t[i] == '+')) ++i;
-  long long position = 0;  // decimal exponent of the current digit, relative to the units digit
-  long long int_digits = 0;
-  for (std::size_t k = i; k < t.size() && std::isdigit(static_cast<unsigned char>(t[k])); ++k)
-    ++int_digits;
-  long long leading = std::numeric_limits<long long>::min();
-  position = int_digits - 1;
-  for (; i < t.size() && t[i] != 'e' && t[i] != 'E'; ++i) {
-    if (t[i] == '.') continue;
-    if (t[i] != '0' && leading == std::numeric_limits<long long>::min()) leading = position;
-    --position;
-  }
-  long long exponent = 0;
-  if (i < t.size()) {
-    std::string_view e = strip_plus(t.substr(i + 1));
-    if (std::from_chars(e.data(), e.data() + e.size(), exponent).ec != std::errc())
-      exponent = (!e.empty() && e[0] == '-') ? -(1LL << 40) : (1LL << 40);  // saturate
-  }
-  if (leading == std::numeric_limits<long long>::min()) return -(1LL << 40);  // all zeros
-  return leading + std::clamp(exponent, -(1LL << 40), 1LL << 40);
-}
-
-Parsed parse_real(std::string_view token, double& x) {
-  const std::string_view t = strip_plus(token);
-  const auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), x);
-  if (t.empty() || ptr != t.data() + t.size() ||
-      (ec != std::errc() && ec != std::errc::result_out_of_range))
-    return Parsed::NotANumber;
-  if (ec == std::errc::result_out_of_range) {
-    // Below the smallest subnormal: the correctly rounded value is a signed zero. Above DBL_MAX:
-    // overflow, reported as an Inf entry.
-    if (decimal_magnitude(t) < 0) {
-      x = t[0] == '-' ? -0.0 : 0.0;
-      return Parsed::Ok;
-    }
-    return Parsed::OutOfRange;
-  }
-  return Parsed::Ok;
-}
 
 class MatrixMarketReader {
  public:
@@ -115,7 +40,9 @@ class MatrixMarketReader {
     if (!in_) throw InvalidArgument(detail::concat(path_, ": cannot open: ", std::strerror(errno)));
     read_banner();
     read_size();
-    DenseMatrix<double> a(m_, n_);
+    check_proportion();
+    check_file_length();
+    EntryStore a(m_, n_, format_ == Format::Array);
     if (format_ == Format::Coordinate)
       read_coordinate(a);
     else
@@ -124,7 +51,7 @@ class MatrixMarketReader {
     if (next_data_line())
       fail("too many entries: the size line declares ", expected_, " (extra entry '", line_, "')");
     if (in_.bad()) fail("read error");
-    return a;
+    return a.take();
   }
 
  private:
@@ -252,6 +179,46 @@ class MatrixMarketReader {
     }
   }
 
+  /// A coordinate file's dense form must be in proportion to its entries (kMaxPositionsPerEntry).
+  void check_proportion() const {
+    if (format_ != Format::Coordinate || m_ * n_ <= kFreeDenseEntries) return;
+    const long long needed = (m_ * n_ + kMaxPositionsPerEntry - 1) / kMaxPositionsPerEntry;
+    // A mirrored file's entries count twice (compared without forming 2 * expected_).
+    if (expected_ >= (symmetry_ == Symmetry::General ? needed : (needed + 1) / 2)) return;
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(path_, ec);
+    const std::string bytes = ec ? "" : " in a file of " + std::to_string(size) + " bytes";
+    fail("a ", m_, " x ", n_, " matrix (", m_ * n_, " dense entries, ", m_ * n_ / (1 << 17),
+         " MiB) from ", expected_, " entries", bytes, ": beyond ", kFreeDenseEntries,
+         " dense entries, specbench needs at least one entry per ", kMaxPositionsPerEntry,
+         " positions (it stores matrices densely); write a matrix meant to be this sparse in "
+         "the array format");
+  }
+
+  /// The declared entries must fit in the file before anything is allocated for them. The
+  /// shortest entry line of each format: an array value is at least one character and its line
+  /// end ("0\n", 2 bytes); a coordinate entry is two indices and a value, each at least one
+  /// character, with two separators and the line end ("1 1 0\n", 6 bytes; pattern "1 1\n", 4).
+  /// The last line may lack its line end, hence the - 1. Comments and blank lines only add
+  /// bytes. Not for files whose length is unknown (a pipe): the store still grows only with the
+  /// entries read.
+  static constexpr long long kLengthCheckFrom = 1 << 16;
+  void check_file_length() {
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(path_, ec);
+    const auto pos = in_.tellg();
+    if (ec || !std::filesystem::is_regular_file(path_, ec) || pos < 0) return;
+    const long long remaining = (long long)size - (long long)pos;
+    const long long shortest = format_ == Format::Array ? 2 : field_ == Field::Pattern ? 4 : 6;
+    // Below 2^16 entries the store is at most 1 MiB: reading on names the line where the
+    // entries run out ("too few entries"), which says more than a byte count.
+    if (expected_ >= kLengthCheckFrom && expected_ > (remaining + 1) / shortest)
+      fail("the size line declares ", expected_, " entries (", m_, " x ", n_,
+           "), which need at least ", shortest, " bytes each, but the file is ", size,
+           " bytes long (", std::max(0LL, remaining),
+           " after the size line): truncated, or a size line that does not describe the file");
+  }
+
   /// The value token of entry (i, j) (1-based, for messages), per the field.
   double parse_value(std::string_view token, long long i, long long j) const {
     if (token.empty()) fail("missing value at (", i, ", ", j, ")");
@@ -281,15 +248,15 @@ class MatrixMarketReader {
       fail("trailing garbage '", extra, "' after the entry");
   }
 
-  /// Adds the entry (i, j) = x (0-based) and its mirror image.
-  void add(DenseMatrix<double>& a, long long i, long long j, double x) const {
-    a(i, j) += x;
+  /// Stores the entry (i, j) = x (0-based) and its mirror image.
+  void add(EntryStore& a, long long i, long long j, double x) const {
+    a.put(i, j, x);
     if (i == j) return;
-    if (symmetry_ == Symmetry::Symmetric) a(j, i) += x;
-    if (symmetry_ == Symmetry::SkewSymmetric) a(j, i) -= x;
+    if (symmetry_ == Symmetry::Symmetric) a.put(j, i, x);
+    if (symmetry_ == Symmetry::SkewSymmetric) a.put(j, i, -x);
   }
 
-  void read_coordinate(DenseMatrix<double>& a) {
+  void read_coordinate(EntryStore& a) {
     const char* form = field_ == Field::Pattern ? "'row column'" : "'row column value'";
     for (long long k = 0; k < expected_; ++k) {
       if (!next_data_line())
@@ -317,7 +284,7 @@ class MatrixMarketReader {
     }
   }
 
-  void read_array(DenseMatrix<double>& a) {
+  void read_array(EntryStore& a) {
     long long k = 0;
     for (long long j = 0; j < n_; ++j) {
       // general: the whole column; symmetric: rows j..n-1; skew-symmetric: rows j+1..n-1
@@ -330,10 +297,8 @@ class MatrixMarketReader {
         std::string_view rest = line_;
         const double x = parse_value(next_token(rest), i + 1, j + 1);
         check_no_garbage(rest);
-        // Each array position appears once: assign (keeps the sign of a zero, unlike 0 + -0).
-        a(i, j) = x;
-        if (i != j && symmetry_ == Symmetry::Symmetric) a(j, i) = x;
-        if (i != j && symmetry_ == Symmetry::SkewSymmetric) a(j, i) = -x;
+        // Each array position appears once: the store assigns (keeps the sign of a zero).
+        add(a, i, j, x);
       }
     }
   }

@@ -17,6 +17,16 @@ namespace specbench {
 /// turns a typo (or a huge sparse file) into a clear error instead of an allocation failure.
 inline constexpr Index kMaxDenseEntries = Index(1) << 28;
 
+/// A coordinate file is stored densely (8 m n bytes) whatever its number of entries, so its
+/// dense form must be in proportion to them: beyond kFreeDenseEntries (2^24 entries, 128 MiB)
+/// a file must declare at least one entry (two for a mirrored off-diagonal one) per
+/// kMaxPositionsPerEntry positions (a density of 1/4096: 4 entries per row of a 16384 x 16384
+/// matrix). Otherwise a 60-byte file declaring 16384 x 16384 with 0 entries costs 2 GiB of zeros
+/// (4.2 GB and 54 s with the reference, issue 16). A matrix meant to be that sparse and that
+/// large can be written in the array format, whose length then pays for its size.
+inline constexpr Index kFreeDenseEntries = Index(1) << 24;
+inline constexpr Index kMaxPositionsPerEntry = 4096;
+
 /// Reads a Matrix Market file into a dense column-major m x n matrix.
 ///
 /// Accepted: `%%MatrixMarket matrix coordinate|array real|integer|pattern
@@ -30,9 +40,16 @@ inline constexpr Index kMaxDenseEntries = Index(1) << 28;
 ///
 /// Throws InvalidArgument "PATH:LINE: message" for: a file that cannot be opened ("PATH: cannot
 /// open", no line), a missing or bad banner, complex or hermitian files, a bad size line, sizes
-/// below 1 x 1 or above kMaxDenseEntries, an index out of range, an entry above the diagonal of a
-/// symmetric file, too few or too many entries, a non-numeric value, a NaN or Inf value, a
-/// non-integer in an integer file, and trailing text after an entry.
+/// below 1 x 1 or above kMaxDenseEntries, a size line declaring more entries than the file's
+/// length can hold (at least 2 bytes per array entry, 6 per coordinate entry, 4 for pattern:
+/// "PATH:LINE: the size line declares N entries ... the file is B bytes long"), an index out of
+/// range, an entry above the diagonal of a symmetric file, too few or too many entries, a
+/// non-numeric value, a NaN or Inf value, a non-integer in an integer file, and trailing text after
+/// an entry.
+///
+/// Memory grows with the entries read, not with the declared size (mtx_entries.hpp: at most ~80
+/// bytes per entry read); the m x n result of a coordinate file is allocated once every entry
+/// has been read and checked.
 DenseMatrix<double> read_matrix_market(const std::string& path);
 
 /// Writes `a` as `%%MatrixMarket matrix array real general` with 17 significant digits (exact round

@@ -639,6 +639,129 @@ sibling='\.\./'"shared"
 refs=$(grep -rnE "$sibling" --exclude-dir=.git --exclude-dir=build --exclude-dir=results . 2>/dev/null | head -5)
 [ -z "$refs" ] && ok "no reference to a folder beside the repository" || bad "references to a sibling folder" "$refs"
 
+# --- hostile inputs (issue 16, branch hostile-inputs): sizes, record/history, quoting, meta.json ---
+# Tiny Matrix Market files declaring huge sizes are refused before any large allocation, naming
+# the file, the declared size and its length; max RSS stays under 200 MB (it was 2.1 and 4.2 GB:
+# 200 MB is far above the ~20 MB specbench needs to start, far below any 2^28-entry matrix).
+mkdir -p "$tmp/hostile"
+printf '%%%%MatrixMarket matrix coordinate real general\n16384 16384 0\n' >"$tmp/hostile/zeros.mtx"
+printf '%%%%MatrixMarket matrix array real general\n%% pad\n16384 16384\n' >"$tmp/hostile/array.mtx"
+printf '%%%%MatrixMarket matrix coordinate real general\n8192 8192 9999999\n' >"$tmp/hostile/nnz.mtx"
+for f in zeros array nnz; do
+  size=$(wc -c <"$tmp/hostile/$f.mtx")
+  out=$(/usr/bin/time -f %M -o "$tmp/hostile/$f.rss" "$bin" estimate -m "$tmp/hostile/$f.mtx" 2>&1); rc=$?
+  rss=$(tail -1 "$tmp/hostile/$f.rss")
+  case $f in
+    zeros) want="zeros.mtx:2: a 16384 x 16384 matrix .* from 0 entries in a file of $size bytes" ;;
+    array) want="array.mtx:3: the size line declares 268435456 entries \(16384 x 16384\).* the file is $size bytes long" ;;
+    nnz) want="nnz.mtx:2: the size line declares 9999999 entries \(8192 x 8192\).* the file is $size bytes long" ;;
+  esac
+  if [ "$size" -le 64 ] && [ $rc -eq 2 ] && grep -qE "$want" <<<"$out" && [ "$rss" -lt 200000 ]; then
+    ok "hostile mtx ($f, $size bytes): refused, max RSS ${rss} KB"
+  else bad "hostile mtx ($f): exit $rc, max RSS ${rss} KB" "$out"; fi
+done
+
+# record: a refused INSERT is exit 1 with SQLite's reason (it was "already recorded", exit 0); a
+# true duplicate is exit 0 and says which run it is; nothing is recorded by a refused insert.
+cp -r "$tmp/small" "$tmp/small_again"
+expect "record: new database" 0 "recorded run 1 in" -- record "$tmp/small" --db "$tmp/refuse.sqlite"
+$py -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"CREATE TRIGGER no BEFORE INSERT ON runs BEGIN SELECT RAISE(ABORT, 'history frozen'); END\"); c.commit()" "$tmp/refuse.sqlite"
+expect "record: refused insert is exit 1" 1 "refuse.sqlite: the database refused the run \(history frozen\); nothing recorded" -- record "$tmp/small_again" --db "$tmp/refuse.sqlite"
+$py -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('DROP TRIGGER no'); c.execute('CREATE TRIGGER no BEFORE INSERT ON runs BEGIN SELECT RAISE(IGNORE); END'); c.commit()" "$tmp/refuse.sqlite"
+expect "record: ignored insert is exit 1" 1 "ignored the run's INSERT" -- record "$tmp/small_again" --db "$tmp/refuse.sqlite"
+expect "record: a true duplicate is exit 0" 0 "already recorded as run 1 in .*nothing changed" -- record "$tmp/small" --db "$tmp/refuse.sqlite"
+n=$($py -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from runs').fetchone()[0])" "$tmp/refuse.sqlite")
+[ "$n" = 1 ] && ok "record: refused inserts left nothing" || bad "record: $n runs after refused inserts"
+
+# history: exit 1 when a persistent step is flagged (like compare's REGRESSION), 0 without;
+# --format json gives the series, the steps (up/down) and the exit code.
+for k in 0 1 2 3 4; do
+  d="$tmp/hist/run$k"; mkdir -p "$d"
+  printf '{"name": "t", "status": "complete", "finished_utc": "2026-01-1%sT00:00:00Z", "provenance": {"git_commit": "c%s"}}\n' $k $k >"$d/meta.json"
+  v=$([ $k -lt 2 ] && echo 1e-3 || echo 2e-3)
+  printf 'estimator,params,family,m,n,precision,checkpoint,step,rows,rel_err_median\npower,iters=5,gaussian,20,10,f64,5,,10,%s\n' $v >"$d/summary.csv"
+  "$bin" record "$d" --db "$tmp/hist.sqlite" >/dev/null 2>&1
+done
+expect "history: a step is exit 1" 1 "<- STEP up" -- history --db "$tmp/hist.sqlite"
+hj=$("$bin" history --db "$tmp/hist.sqlite" --format json 2>/dev/null); rc=$?
+if [ $rc -eq 1 ] && $py -c 'import json,sys; j=json.loads(sys.argv[1]); p=j["series"][0]["points"]; assert j["steps"]==1 and j["exit_code"]==1 and len(p)==5 and p[2]["step"]=="up" and p[1]["step"] is None and p[2]["value"]==2e-3, j' "$hj"
+then ok "history --format json"; else bad "history --format json (exit $rc)" "$hj"; fi
+expect "history: no step is exit 0" 0 "0 step\(s\) flagged" -- history --db "$tmp/hist.sqlite" --threshold 2
+expect "history: bad --format" 2 "format" -- history --db "$tmp/hist.sqlite" --format xml
+
+# Printed commands are shell-quoted: a matrix file named a'$(touch x)'.mtx, its --explain line
+# and compare's re-run line pasted into bash in a temp dir run no code (no file x appears) and
+# reproduce the row (the same sigma).
+mkdir -p "$tmp/quote/bin" "$tmp/quote/paste"
+ln -s "$bin" "$tmp/quote/bin/specbench"
+qname="a'\$(touch x)'.mtx"
+cp data/matrices/lp_afiro.mtx "$tmp/quote/$qname"
+printf '[sweep]\nseeds = [0]\nprecisions = ["f64"]\n[[block]]\nmatrices = ["%s"]\n[[block.estimators]]\nname = "power"\niters = 4\n' "$qname" >"$tmp/quote/q.toml"
+"$bin" run "$tmp/quote/q.toml" --out "$tmp/quote/out" -q --jobs 1 >/dev/null 2>&1
+qcell=$(tail -1 "$tmp/quote/out/runs.csv" | awk -F, '{print $NF}')
+qsigma=$($py -c 'import csv,sys; print(next(csv.DictReader(open(sys.argv[1])))["sigma"])' "$tmp/quote/out/runs.csv")
+qline=$(cd "$tmp/quote" && "$bin" run q.toml --explain "$qcell" 2>&1 | grep '^  specbench estimate')
+paste_check() {  # name, command line: run from $tmp/quote/paste with specbench on PATH
+  local got rc
+  got=$(cd "$tmp/quote/paste" && PATH="$tmp/quote/bin:$PATH" bash -c "$2 --format json" 2>&1); rc=$?
+  if [ $rc -eq 0 ] && [ -z "$(find "$tmp/quote" -name x)" ] &&
+     $py -c 'import json,sys; assert float(sys.argv[2]) == json.loads(sys.argv[1])["sigma"]' "$got" "$qsigma" 2>/dev/null
+  then ok "$1: pasted, no code ran, same sigma"; else bad "$1 (exit $rc): $2" "$got $(find "$tmp/quote" -name x)"; fi
+}
+[ -n "$qline" ] && paste_check "explain with a hostile file name" "cd .. && $qline" || bad "explain: no estimate line"
+cp -r "$tmp/quote/out" "$tmp/quote/out2"
+$py - "$tmp/quote/out2/runs.csv" <<'PY'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1])))
+i = rows[0].index("rel_err")
+rows[1][i] = "0.5"  # a regression the compare reports, with its re-run line
+csv.writer(open(sys.argv[1], "w", newline=""), lineterminator="\n").writerows(rows)
+PY
+rerun=$("$bin" compare "$tmp/quote/out" "$tmp/quote/out2" --format json --timing never 2>/dev/null |
+  $py -c 'import json,sys; print([f["rerun"] for f in json.load(sys.stdin)["findings"] if f["rerun"]][0])')
+case $rerun in *"'\\''"*) ok "compare: re-run line quotes the embedded quote" ;; *) bad "compare: re-run line not quoted" "$rerun" ;; esac
+paste_check "compare re-run with a hostile file name" "cd .. && $rerun"
+
+# meta.json that is not an object (or has a field of the wrong type): every reader refuses it
+# naming the file, exit 2, no raw JSON error. A folder with runs.csv but no meta.json is not
+# resumed (the commit check needs it) unless --fresh.
+for d in meta_arr meta_arr2; do cp -r "$tmp/small" "$tmp/$d"; echo '[1, 2]' >"$tmp/$d/meta.json"; done
+arr="meta_arr/meta.json: not a specbench meta.json \(a JSON array, expected an object\)"
+expect "meta.json array: resume" 2 "$arr" -- run "$tmp/small.toml" --out "$tmp/meta_arr"
+expect "meta.json array: merge" 2 "$arr" -- merge "$tmp/meta_arr" "$tmp/small" --out "$tmp/meta_merged"
+expect "meta.json array: compare" 2 "$arr" -- compare "$tmp/meta_arr" "$tmp/small"
+expect "meta.json array: record" 2 "$arr" -- record "$tmp/meta_arr" --db "$tmp/meta.sqlite"
+echo '{"status": "complete", "provenance": {"git_commit": 7}}' >"$tmp/meta_arr2/meta.json"
+expect "meta.json wrong field type: record" 2 "meta_arr2/meta.json: not a specbench meta.json \('provenance.git_commit' is number, expected string\)" -- record "$tmp/meta_arr2" --db "$tmp/meta.sqlite"
+out=$("$bin" compare "$tmp/meta_arr" "$tmp/small" 2>&1)
+! grep -q "type_error" <<<"$out" && [ ! -e "$tmp/meta.sqlite" ] && [ ! -e "$tmp/meta_merged" ] && ok "meta.json array: no raw JSON error, nothing written" || bad "meta.json array: raw error or output" "$out"
+mkdir -p "$tmp/nometa" && cp "$tmp/small/runs.csv" "$tmp/nometa/"
+expect "resume without meta.json refused" 2 "nometa has runs.csv but no meta.json.*--fresh" -- run "$tmp/small.toml" --out "$tmp/nometa"
+expect "resume without meta.json: --fresh runs" 0 "" -- run "$tmp/small.toml" --out "$tmp/nometa" --fresh -q --jobs 1
+[ -f "$tmp/nometa/meta.json" ] && ok "resume without meta.json: --fresh wrote meta.json" || bad "no meta.json after --fresh"
+
+# estimate --history none|checkpoints|all: a million power iterations keep only what is asked,
+# and even all stays far below the 905 MB it took (the history is streamed, 24 bytes a record).
+est() { /usr/bin/time -f %M -o "$tmp/est.rss" "$bin" estimate -m "gaussian:m=6,n=4" -e power:iters=1000000 --format json "$@" 2>/dev/null; }
+for mode in none checkpoints all; do
+  est --history $mode >"$tmp/est_$mode.json"; rc=$?
+  rss=$(tail -1 "$tmp/est.rss")
+  if [ $rc -eq 0 ] && $py - "$tmp/est_$mode.json" "$mode" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+h, mode, n = j["history"], sys.argv[2], j["iterations"]
+its = [r["iteration"] for r in h]
+assert j["history_kept"] == mode
+if mode == "none": assert its == []
+if mode == "checkpoints": assert its == [2**k for k in range(20) if 2**k <= n] + ([n] if n & (n - 1) else []), its[:25]
+if mode == "all": assert its == list(range(1, n + 1)) and n == 1000000 and h[-1]["sigma"] == j["sigma"]
+PY
+  then
+    if [ "$rss" -lt 200000 ]; then ok "estimate --history $mode (max RSS ${rss} KB)"; else bad "estimate --history $mode: max RSS ${rss} KB"; fi
+  else bad "estimate --history $mode (exit $rc)" "$(head -c 300 "$tmp/est_$mode.json")"; fi
+done
+expect "estimate --history: bad value" 2 "history" -- estimate -m "gaussian:m=6,n=4" --history some
+
 echo
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -1,5 +1,5 @@
-// Tests of the Matrix Market reader and writer (harness/workloads/mtx.cpp): every supported format, the
-// error messages (path, line, key word), the exact round trip and the SuiteSparse files of
+// Tests of the Matrix Market reader and writer (harness/workloads/mtx.cpp): every supported format,
+// the error messages (path, line, key word), the exact round trip and the SuiteSparse files of
 // data/matrices.
 
 #include <unistd.h>
@@ -18,6 +18,7 @@
 #include "core/error.hpp"
 #include "core/random.hpp"
 #include "harness/workloads/mtx.hpp"
+#include "harness/workloads/mtx_entries.hpp"
 
 namespace specbench {
 namespace {
@@ -372,6 +373,107 @@ BOOST_AUTO_TEST_CASE(suitesparse_files_have_the_documented_sizes) {
   for (double x : ash.values()) BOOST_TEST_REQUIRE((x == 0 || x == 1));
   const auto homology = read_matrix_market(std::string(SPECBENCH_MATRICES_DIR) + "/n3c4-b4.mtx");
   for (double x : homology.values()) BOOST_TEST_REQUIRE(x == std::round(x));
+}
+
+// ---- hostile sizes (issue 16): nothing is allocated that the file's entries do not pay for ----
+
+// A size line declaring more entries than the file can hold is refused before anything is
+// allocated, naming the file, the declared size and the file's length. 16384 x 16384 is 2^28
+// entries, within the dense limit: only the file's length tells it is a lie.
+BOOST_AUTO_TEST_CASE(a_declared_size_the_file_cannot_hold_is_refused) {
+  TempDir tmp;
+  std::string path;
+  const std::string array = "%%MatrixMarket matrix array real general\n16384 16384\n";
+  std::string message = read_error(tmp, array, &path);
+  BOOST_TEST_CONTEXT("message: " << message) {
+    BOOST_TEST(message.starts_with(path + ":2: "));
+    BOOST_TEST(message.find("declares 268435456 entries (16384 x 16384)") != std::string::npos);
+    BOOST_TEST(message.find("at least 2 bytes each, but the file is 53 bytes long") !=
+               std::string::npos);
+  }
+  const std::string coordinate =
+      "%%MatrixMarket matrix coordinate real general\n16384 16384 268435456\n";
+  message = read_error(tmp, coordinate, &path);
+  BOOST_TEST(message.find("declares 268435456 entries") != std::string::npos, message);
+  BOOST_TEST(
+      message.find("at least 6 bytes each, but the file is 68 bytes long") != std::string::npos,
+      message);
+  message = read_error(tmp, "%%MatrixMarket matrix coordinate pattern general\n4 4 100000\n");
+  BOOST_TEST(message.find("at least 4 bytes each") != std::string::npos, message);
+  // A symmetric array declares its lower triangle: n (n + 1) / 2 entries.
+  message = read_error(tmp, "%%MatrixMarket matrix array real symmetric\n16384 16384\n");
+  BOOST_TEST(message.find("declares 134225920 entries") != std::string::npos, message);
+}
+
+// The minimum lengths are exact: N shortest entries ("0\n", "1 1 0\n"), the last without its
+// line end, are accepted; one byte less is refused by the length check (65536 entries: the
+// smallest count that is checked).
+BOOST_AUTO_TEST_CASE(the_length_bound_is_exact) {
+  TempDir tmp;
+  std::string array = "%%MatrixMarket matrix array real general\n256 256\n";
+  for (int k = 0; k < 65536; ++k) array += "0\n";
+  array.pop_back();  // no final line end
+  BOOST_TEST(read_matrix_market(tmp.write("a.mtx", array)).rows() == 256);
+  array.pop_back();  // the last value gone: 65535 lines "0\n", one byte short of the bound
+  std::string message = read_error(tmp, array);
+  BOOST_TEST(message.find("need at least 2 bytes each") != std::string::npos, message);
+
+  std::string coo = "%%MatrixMarket matrix coordinate real general\n1 1 65536\n";
+  for (int k = 0; k < 65536; ++k) coo += "1 1 0\n";
+  coo.pop_back();
+  const auto a = read_matrix_market(tmp.write("c.mtx", coo));
+  BOOST_TEST(a(0, 0) == 0.0);
+  coo.pop_back();
+  message = read_error(tmp, coo);
+  BOOST_TEST(message.find("need at least 6 bytes each") != std::string::npos, message);
+}
+
+// A coordinate file whose dense form is out of proportion to its entries (a 60-byte file asking
+// for 2 GiB of zeros) is refused before allocating; at kFreeDenseEntries or with one entry per
+// kMaxPositionsPerEntry positions it is read (mirrored entries count twice).
+BOOST_AUTO_TEST_CASE(a_coordinate_file_out_of_proportion_to_its_entries_is_refused) {
+  TempDir tmp;
+  std::string path;
+  const std::string zeros = "%%MatrixMarket matrix coordinate real general\n16384 16384 0\n";
+  BOOST_TEST(zeros.size() == 60u);
+  const std::string message = read_error(tmp, zeros, &path);
+  BOOST_TEST_CONTEXT("message: " << message) {
+    BOOST_TEST(message.starts_with(path + ":2: a 16384 x 16384 matrix (268435456 dense entries, "
+                                          "2048 MiB) from 0 entries in a file of 60 bytes"));
+    BOOST_TEST(message.find("one entry per 4096 positions") != std::string::npos);
+  }
+  // 2^24 dense entries are free: one declared entry passes (and the file, without it, fails later).
+  BOOST_TEST(read_error(tmp, "%%MatrixMarket matrix coordinate real general\n4096 4096 1\n")
+                 .find("too few entries") != std::string::npos);
+  // 8192 x 8192 = 2^26 positions need 2^14 entries; a symmetric file's entries count twice.
+  // At the bound the check passes and the (entry-less) file fails later, allocating nothing.
+  const std::string general = "%%MatrixMarket matrix coordinate real general\n8192 8192 ";
+  const std::string symmetric = "%%MatrixMarket matrix coordinate real symmetric\n8192 8192 ";
+  BOOST_TEST(read_error(tmp, general + "16383\n").find("one entry per 4096") != std::string::npos);
+  BOOST_TEST(read_error(tmp, general + "16384\n").find("too few entries") != std::string::npos);
+  BOOST_TEST(read_error(tmp, symmetric + "8191\n").find("one entry per 4096") != std::string::npos);
+  BOOST_TEST(read_error(tmp, symmetric + "8192\n").find("too few entries") != std::string::npos);
+}
+
+// The store's memory grows with the entries put, not with m x n: below m n / 8 entries it holds
+// 16-byte triplets (capacity never above the threshold), then the dense matrix; the result is
+// the same either way (sums for coordinate files, assignment keeping -0 for arrays).
+BOOST_AUTO_TEST_CASE(memory_grows_with_the_entries_read) {
+  detail::EntryStore big(16384, 16384, false);
+  for (int k = 0; k < 1000; ++k) big.put(k, k, 1.0);
+  BOOST_TEST(big.bytes() <= 2 * 1000 * 16u);  // not the 2 GiB of the dense form
+  detail::EntryStore sum(64, 64, false);      // threshold 512 entries
+  for (int k = 0; k < 600; ++k) sum.put(k % 64, k % 7, 0.5);
+  BOOST_TEST(sum.bytes() == 64 * 64 * 8u);  // densified at 512
+  const auto a = sum.take();
+  double total = 0;
+  for (double x : a.values()) total += x;
+  BOOST_TEST(total == 300.0);
+  detail::EntryStore assign(2, 1, true);
+  assign.put(0, 0, -0.0);
+  assign.put(1, 0, 3.0);
+  const auto b = assign.take();
+  BOOST_TEST((std::signbit(b(0, 0)) && b(1, 0) == 3.0));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
