@@ -1,13 +1,15 @@
 #include "harness/reference_cache.hpp"
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <cstdlib>
-#include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "harness/hash.hpp"
-#include "harness/results/output.hpp"
+#include "harness/reference_check.hpp"
+#include "harness/results/atomic_file.hpp"
 
 namespace specbench {
 namespace {
@@ -32,42 +34,45 @@ nlohmann::json to_json(const Reference& r) {
           {"refine_iterations", r.refine_iterations}};
 }
 
-Reference from_json(const nlohmann::json& j) {
-  Reference r;
-  j.at("sigma1").get_to(r.sigma1);
-  j.at("sigma1_lo").get_to(r.sigma1_lo);
-  j.at("sigma1_text").get_to(r.sigma1_text);
-  j.at("sigma2").get_to(r.sigma2);
-  j.at("bound").get_to(r.bound);
-  j.at("digits").get_to(r.digits);
-  j.at("cluster_size").get_to(r.cluster_size);
-  j.at("vector_radius").get_to(r.vector_radius);
-  j.at("u1").get_to(r.u1);
-  j.at("v1").get_to(r.v1);
-  j.at("method").get_to(r.method);
-  j.at("u_cluster").get_to(r.u_cluster);
-  j.at("v_cluster").get_to(r.v_cluster);
-  j.at("lanczos_steps").get_to(r.lanczos_steps);
-  j.at("refine_iterations").get_to(r.refine_iterations);
-  return r;
+/// The largest entry an m x n matrix can have: every number of the reference (u1, v1 and the
+/// cluster bases, at most (m + n)(1 + min(m, n)) of them) at 40 characters (a double in JSON
+/// takes at most 24), plus 64 KiB for the rest. A larger file is not read at all.
+std::size_t size_limit(std::int64_t m, std::int64_t n) {
+  const double numbers = double(m + n) * double(1 + std::min(m, n));
+  return std::size_t(std::min(numbers * 40 + 65536.0, 1e15));
 }
 
-/// The cached reference at `path`, or the reason it cannot be used.
-bool load(const std::filesystem::path& path, const std::string& key, std::int64_t m, std::int64_t n,
-          Reference& out, std::string& why) {
-  std::ifstream in(path);
-  if (!in) return false;  // not cached: not an error
+/// The cached reference at `path`, or the reason it cannot be used ("" and false: not cached).
+/// Only a regular file is opened, never through a symbolic link, never blocking on a FIFO.
+bool load(const std::filesystem::path& path, const std::string& key, const double* a,
+          std::int64_t m, std::int64_t n, Reference& out, std::string& why) {
+  const int fd = open_regular_file(path, /*follow_links=*/false, why);
+  if (fd < 0) return false;  // why is "" if there is no entry: not an error
   try {
-    const auto j = nlohmann::json::parse(in);
-    if (j.at("format") != kFormat) return why = "not a reference cache entry", false;
+    std::string text;
+    try {
+      text = read_all(fd, path, size_limit(m, n));
+    } catch (...) {
+      ::close(fd);
+      throw;
+    }
+    ::close(fd);
+    const auto j = nlohmann::json::parse(text);
+    if (!j.is_object() || j.value("format", "") != kFormat)
+      return why = "not a reference cache entry", false;
     if (j.at("version") != kReferenceVersion) return why = "other version", false;
     if (j.at("key") != key || j.at("m") != m || j.at("n") != n)
       return why = "key or size mismatch", false;
-    if (sha256_hex(j.at("reference").dump()) != j.at("checksum"))
+    if (!j.at("checksum").is_string() || sha256_hex(j.at("reference").dump()) != j["checksum"])
       return why = "checksum mismatch", false;
-    out = from_json(j.at("reference"));
-    if (out.u1.size() != std::size_t(m) || out.v1.size() != std::size_t(n))
-      return why = "vector sizes mismatch", false;
+    // The checksum catches damage, not edits (anyone can recompute it): every field is checked,
+    // then the invariants against the matrix itself (reference_check.hpp).
+    Reference r;
+    why = reference_from_json(j["reference"], r);
+    if (why.empty()) why = validate_reference(r, m, n);
+    if (why.empty()) why = check_reference_against(r, a, m, n);
+    if (!why.empty()) return false;
+    out = std::move(r);
     return true;
   } catch (const std::exception& e) {
     why = e.what();
@@ -106,7 +111,7 @@ CachedReference cached_reference(const double* a, std::int64_t m, std::int64_t n
   const auto path = dir / (key + ".json");
   CachedReference out;
   std::string why;
-  if (load(path, key, m, n, out.ref, why)) {
+  if (load(path, key, a, m, n, out.ref, why)) {
     out.hit = true;
     return out;
   }

@@ -6,9 +6,14 @@
 /// Location: $SPECBENCH_CACHE_DIR if set (the value `off` disables the cache), else
 /// $XDG_CACHE_HOME/specbench/reference, else $HOME/.cache/specbench/reference. One JSON file per
 /// matrix, named by the SHA-256 of (kReferenceVersion, m, n, the column-major double entries),
-/// holding the Reference and a SHA-256 checksum of its serialization. A file that does not parse,
-/// has another version, key or size, or fails its checksum (a truncated or damaged entry) is
-/// reported on stderr and recomputed; entries are written atomically (temporary file + rename).
+/// holding the Reference and a SHA-256 checksum of its serialization. Only a regular file is
+/// read (never through a symbolic link, never blocking on a FIFO, never larger than the matrix's
+/// reference can be). An entry that does not parse, has another version, key or size, fails its
+/// checksum (damage), has a field of the wrong type or outside what compute_reference produces,
+/// or fails the invariants against the matrix (reference_check.hpp: a hand-edited sigma1 whose
+/// checksum was recomputed) is treated as absent: one warning line on stderr naming the file,
+/// and the reference is recomputed and the entry replaced (AtomicFile: temporary file, fsync,
+/// rename; a link or FIFO at the entry's name is replaced, never written through).
 /// A cache that cannot be written is a warning, never an error.
 
 #include <cstdint>

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -14,8 +15,22 @@ namespace specbench {
 
 FolderLock::FolderLock(const std::filesystem::path& folder, Mode mode) {
   const auto path = folder / kFileName;
-  fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd_ < 0 && mode == Mode::Shared) fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // Never through a link or into a FIFO planted at the lock's name (the lock file is truncated
+  // below: through a link it would empty another file).
+  constexpr int kSafe = O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC;
+  fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | kSafe, 0644);
+  if (fd_ < 0 && mode == Mode::Shared && errno != ELOOP)
+    fd_ = ::open(path.c_str(), O_RDONLY | kSafe);
+  if (fd_ < 0 && errno == ELOOP)
+    throw InvalidArgument(path.string() +
+                          " is a symbolic link: refusing to use it as the lock file");
+  struct stat st {};
+  if (fd_ >= 0 && (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode))) {
+    ::close(fd_);
+    fd_ = -1;
+    throw InvalidArgument(path.string() +
+                          " is not a regular file: refusing to use it as the lock file");
+  }
   if (fd_ < 0) {
     // A folder we may read but not write (a shared result folder, say): nothing to lock with,
     // and nobody without write access can be writing it through specbench either.

@@ -1,10 +1,13 @@
 #include "harness/results/output.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-#include <atomic>
+#include <cerrno>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <functional>
 #include <stdexcept>
 
@@ -130,10 +133,38 @@ void write_runs_file(const std::filesystem::path& path, const std::vector<Row>& 
   write_file_atomic(path, text);
 }
 
-CsvWriter::CsvWriter(const std::filesystem::path& path, bool append)
-    : out_(path, append ? std::ios::app : std::ios::trunc), path_(path) {
-  if (!out_) throw std::runtime_error("cannot write " + path.string());
-  if (!append) write_text(csv_header());
+CsvWriter::CsvWriter(const std::filesystem::path& path, bool append) : path_(path) {
+  if (!append) {
+    AtomicFile file(path);
+    file.write(csv_header());
+    fd_ = file.commit_keep_open();
+    return;
+  }
+  fd_ = ::open(path.c_str(), O_WRONLY | O_APPEND | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  if (fd_ < 0 && errno == ELOOP)
+    throw InvalidArgument(path.string() + " is a symbolic link: refusing to append through it");
+  if (fd_ < 0)
+    throw std::runtime_error("cannot open " + path.string() +
+                             " to append: " + std::strerror(errno));
+  struct stat st {};
+  if (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd_);
+    fd_ = -1;
+    throw InvalidArgument(path.string() + " is not a regular file: refusing to append to it");
+  }
+}
+
+CsvWriter::~CsvWriter() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+void CsvWriter::close() {
+  if (fd_ < 0) return;
+  const int r = ::fsync(fd_), error = errno;
+  ::close(fd_);
+  fd_ = -1;
+  if (r != 0)
+    throw std::runtime_error("write failed: " + path_.string() + ": " + std::strerror(error));
 }
 
 void CsvWriter::write(const std::vector<Row>& rows) {
@@ -145,9 +176,17 @@ void CsvWriter::write(const std::vector<Row>& rows) {
 }
 
 void CsvWriter::write_text(const std::string& text) {
-  out_.write(text.data(), std::streamsize(text.size()));
-  out_.flush();
-  if (!out_) throw std::runtime_error("write failed: " + path_.string());
+  if (fd_ < 0) throw std::logic_error("CsvWriter::write after close");
+  // One writer per folder (the folder lock): the end of the file is where this write starts.
+  const off_t before = ::lseek(fd_, 0, SEEK_END);
+  try {
+    write_all(fd_, text, path_);
+  } catch (...) {
+    // Cut a partial write back to the last whole cell (best effort: a resume also drops a torn
+    // line), so that a full disk leaves no torn row behind.
+    if (before >= 0) (void)!::ftruncate(fd_, before);
+    throw;
+  }
 }
 
 bool tokenize_csv(const std::string& text,
@@ -194,9 +233,18 @@ bool tokenize_csv(const std::string& text,
 }
 
 std::string read_text(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InvalidArgument(path.string() + ": cannot open");
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string why;
+  const int fd = open_regular_file(path, /*follow_links=*/true, why);
+  if (fd < 0)
+    throw InvalidArgument(path.string() + ": cannot open" + (why.empty() ? "" : " (" + why + ")"));
+  try {
+    std::string text = read_all(fd, path, std::string().max_size());
+    ::close(fd);
+    return text;
+  } catch (...) {
+    ::close(fd);
+    throw;
+  }
 }
 
 CsvTable read_csv(const std::filesystem::path& path) {
@@ -216,20 +264,6 @@ CsvTable read_csv(const std::filesystem::path& path) {
         table.rows.push_back(std::move(fields));
       });
   return table;
-}
-
-void write_file_atomic(const std::filesystem::path& path, const std::string& content) {
-  // Unique per process and call: concurrent writers (threads of one sweep) never share a file.
-  static std::atomic<unsigned long long> counter{0};
-  auto tmp = path;
-  tmp += ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter++);
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << content;
-    out.flush();
-    if (!out) throw std::runtime_error("cannot write " + tmp.string());
-  }
-  std::filesystem::rename(tmp, path);
 }
 
 nlohmann::json reference_to_json(const Problem& p) {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "harness/experiment/experiment.hpp"
+#include "harness/results/atomic_file.hpp"
 
 namespace specbench {
 
@@ -48,18 +49,27 @@ std::string csv_line(const Row& row);
 /// Replaces `path` atomically (write_file_atomic) with a runs.csv of these rows.
 void write_runs_file(const std::filesystem::path& path, const std::vector<Row>& rows);
 
-/// Appends rows to a CSV file, flushing after every write, so that a killed sweep keeps every
-/// finished cell and never a torn line except possibly the last one.
+/// Appends rows to a CSV file, one write(2) per cell, so that a killed sweep keeps every
+/// finished cell and never a torn line except possibly the last one. A fresh file is created
+/// whole with its header (AtomicFile: never through a link planted at `path`) and appended to
+/// through the same descriptor; an existing one (a resume) is opened only if it is a regular
+/// file and not a symbolic link (else InvalidArgument). A failed write is cut back to the last
+/// whole cell (ftruncate) and throws std::runtime_error "write failed: PATH: REASON".
 class CsvWriter {
  public:
-  /// Creates (truncates) `path` and writes the header, or appends to it.
+  /// Creates (replaces) `path` with the header, or appends to it.
   explicit CsvWriter(const std::filesystem::path& path, bool append = false);
+  ~CsvWriter();
+  CsvWriter(const CsvWriter&) = delete;
+  CsvWriter& operator=(const CsvWriter&) = delete;
   /// Writes the rows (one cell's) in one call.
   void write(const std::vector<Row>& rows);
+  /// fsync and close (throws std::runtime_error on failure); the destructor closes without it.
+  void close();
 
  private:
   void write_text(const std::string& text);
-  std::ofstream out_;
+  int fd_ = -1;
   std::filesystem::path path_;
 };
 
@@ -69,7 +79,8 @@ class CsvWriter {
 bool tokenize_csv(const std::string& text,
                   const std::function<void(std::vector<std::string>&, std::size_t)>& on_line);
 
-/// The whole file, or InvalidArgument "PATH: cannot open".
+/// The whole file, or InvalidArgument "PATH: cannot open" (also for a FIFO, a device or a
+/// folder: only regular files are read, and opening never blocks).
 std::string read_text(const std::filesystem::path& path);
 
 /// A CSV file read back: the header, the complete rows (each with the header's field count, or
@@ -86,8 +97,5 @@ struct CsvTable {
   }
 };
 CsvTable read_csv(const std::filesystem::path& path);
-
-/// Writes `content` to `path` through a temporary file in the same directory and a rename.
-void write_file_atomic(const std::filesystem::path& path, const std::string& content);
 
 }  // namespace specbench

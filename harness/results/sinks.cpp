@@ -15,7 +15,10 @@ class RunsCsvSink : public ResultSink {
     csv_.emplace(context.output / "runs.csv", context.resumed);
   }
   void cell(const std::vector<Row>& rows) override { csv_->write(rows); }
-  void end(const RunEnd&) override { csv_.reset(); }
+  void end(const RunEnd&) override {
+    if (csv_) csv_->close();  // fsync: the rows are on the disk when the run says it ended
+    csv_.reset();
+  }
 
  private:
   std::optional<CsvWriter> csv_;

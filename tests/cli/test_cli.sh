@@ -761,6 +761,105 @@ PY
   else bad "estimate --history $mode (exit $rc)" "$(head -c 300 "$tmp/est_$mode.json")"; fi
 done
 expect "estimate --history: bad value" 2 "history" -- estimate -m "gaussian:m=6,n=4" --history some
+# --- hostile files (issue 16): temporary files, full disks, the reference cache ---
+# No writer leaves a temporary file (NAME.tmp.RANDOM) behind, whatever fails.
+no_tmp() { [ -z "$(find "$@" -name '*.tmp.*' 2>/dev/null | head -1)" ]; }
+same_rows() {  # runs.csv of an interrupted-then-resumed run equal to an uninterrupted one's
+  $py - "$1" "$2" <<'PY'
+import csv, sys
+def rows(p):
+    return sorted(tuple(v for k, v in r.items() if k not in ("time_s", "time_spread"))
+                  for r in csv.DictReader(open(p, newline="")))
+a, b = rows(sys.argv[1]), rows(sys.argv[2])
+assert a == b and len(a) == 80, (len(a), len(b))
+PY
+}
+# A file-size limit hit by runs.csv (16 blocks) and by meta.json (1 block: the first write) with
+# --jobs 2: exit 1 naming the file, no temporary file, and the rerun recovers every row.
+for lim in 16 1; do
+  o="$tmp/hf_out$lim"
+  hf=$( (trap '' XFSZ; ulimit -f $lim; "$bin" run "$tmp/wf.toml" --out "$o" -q --jobs 2) 2>&1)
+  hfrc=$?
+  if [ "$hfrc" -eq 1 ] && grep -qE "write failed: $o/(runs.csv|meta.json)" <<<"$hf" && no_tmp "$o" "$tmp/cache"; then
+    ok "file-size limit $lim: exit 1 naming the file, no temporary file left"
+  else bad "file-size limit $lim" "rc=$hfrc: $hf $(ls -a "$o")"; fi
+  "$bin" run "$tmp/wf.toml" --out "$o" -q --jobs 2 >/dev/null 2>&1 && same_rows "$tmp/wf_full/runs.csv" "$o/runs.csv" 2>/dev/null &&
+    ok "file-size limit $lim: the rerun recovers every row" || bad "file-size limit $lim: rerun"
+done
+# A cache that cannot be written (entry over the file-size limit): a warning, the estimate is
+# still made, and no KEY.json.tmp.* is left.
+hc=$( (trap '' XFSZ; ulimit -f 1; SPECBENCH_CACHE_DIR="$tmp/fullcache" "$bin" estimate -m "gaussian:m=60,n=40,seed=3" --format json) 2>&1)
+hcrc=$?
+if [ "$hcrc" -eq 0 ] && grep -q "warning: cannot write the reference cache $tmp/fullcache/" <<<"$hc" && no_tmp "$tmp/fullcache" &&
+   [ -z "$(ls "$tmp/fullcache")" ]; then ok "full cache: a warning, no temporary file"; else bad "full cache" "rc=$hcrc: $hc $(ls -a "$tmp/fullcache")"; fi
+# A real full disk (ENOSPC) on a 200 KiB tmpfs, if this user may mount one: the sweep, the
+# cache and meta.json all on it, filled to a few KiB.
+tfs="$tmp/tmpfs"
+mkdir -p "$tfs"
+if mount -t tmpfs -o size=200k tmpfs "$tfs" 2>/dev/null; then
+  dd if=/dev/zero of="$tfs/fill" bs=1k count=400 2>/dev/null
+  truncate -s -12k "$tfs/fill"
+  ns=$(SPECBENCH_CACHE_DIR="$tfs/cache" "$bin" run "$tmp/wf.toml" --out "$tfs/out" -q --jobs 2 2>&1)
+  nsrc=$?
+  if [ "$nsrc" -eq 1 ] && grep -q "No space left on device" <<<"$ns" && grep -q "$tfs/out/" <<<"$ns" && no_tmp "$tfs"; then
+    ok "ENOSPC on a tmpfs: exit 1 naming the file, no temporary file left"
+  else bad "ENOSPC on a tmpfs" "rc=$nsrc: $ns $(ls -aR "$tfs")"; fi
+  rm -f "$tfs/fill"
+  SPECBENCH_CACHE_DIR="$tfs/cache" "$bin" run "$tmp/wf.toml" --out "$tfs/out" -q --jobs 2 >/dev/null 2>&1 &&
+    same_rows "$tmp/wf_full/runs.csv" "$tfs/out/runs.csv" 2>/dev/null && no_tmp "$tfs" &&
+    ok "ENOSPC on a tmpfs: the rerun with space recovers every row" || bad "ENOSPC: rerun"
+  umount "$tfs"
+else
+  echo "skip ENOSPC on a tmpfs: mount -t tmpfs is not allowed here (the file-size limit cases above stand in)"
+fi
+# Links planted in a shared output folder or at export --out are replaced, never written
+# through; a linked lock file is refused (it would be truncated).
+printf 'precious\n' >"$tmp/victim"
+mkdir -p "$tmp/planted"
+ln -s "$tmp/victim" "$tmp/planted/summary.csv"
+ln -s "$tmp/victim" "$tmp/planted/meta.json"
+"$bin" run "$tmp/small.toml" --out "$tmp/planted" -q >/dev/null 2>&1
+prc=$?
+[ "$prc" -eq 0 ] && [ "$(cat "$tmp/victim")" = precious ] && [ ! -L "$tmp/planted/summary.csv" ] && [ ! -L "$tmp/planted/meta.json" ] &&
+  ok "links planted in --out are replaced, not written through" || bad "links planted in --out" "rc=$prc"
+ln -s "$tmp/victim" "$tmp/exported.mtx"
+"$bin" export --matrix "gaussian:m=4,n=3" --out "$tmp/exported.mtx" >/dev/null 2>&1 && [ "$(cat "$tmp/victim")" = precious ] &&
+  [ ! -L "$tmp/exported.mtx" ] && grep -q MatrixMarket "$tmp/exported.mtx" &&
+  ok "export --out onto a link replaces the link" || bad "export --out onto a link"
+mkdir -p "$tmp/lockln"
+ln -s "$tmp/victim" "$tmp/lockln/.specbench.lock"
+expect "a linked lock file is refused" 2 "\.specbench\.lock is a symbolic link" -- run "$tmp/small.toml" --out "$tmp/lockln"
+[ "$(cat "$tmp/victim")" = precious ] && ok "a linked lock file: its target untouched" || bad "lock link: victim changed"
+# The reference cache: a FIFO at an entry's name hangs nothing (it is replaced), and an entry
+# forged with a recomputed checksum (sigma1 2% high, the issue's 9.5 for 9.3215) is refused
+# with one warning naming the file, and the estimate is scored against the true sigma1.
+hcache="$tmp/hcache"
+SPECBENCH_CACHE_DIR="$hcache" "$bin" reference --matrix "gaussian:m=30,n=20,seed=5" >/dev/null 2>&1
+entry=$(ls "$hcache"/*.json | head -1)
+rm -f "$entry"
+mkfifo "$entry"
+fo=$(SPECBENCH_CACHE_DIR="$hcache" timeout 60 "$bin" estimate -m "gaussian:m=30,n=20,seed=5" --format json 2>&1)
+forc=$?
+[ "$forc" -eq 0 ] && grep -q "$entry is unusable (not a regular file)" <<<"$fo" && [ -f "$entry" ] && [ ! -p "$entry" ] &&
+  ok "cache: a FIFO entry hangs nothing and is replaced" || bad "cache: FIFO entry" "rc=$forc: $fo"
+$py - "$entry" <<'PY'
+import hashlib, json, sys
+p = sys.argv[1]
+j = json.load(open(p))
+r = j["reference"]
+dump = lambda x: json.dumps(x, separators=(",", ":"), sort_keys=True).encode()
+assert hashlib.sha256(dump(r)).hexdigest() == j["checksum"]  # the checksum rule, as specbench's
+r["sigma1"] *= 1.02
+r["sigma1_lo"] = 0.0
+r["sigma1_text"] = "%.40e" % r["sigma1"]
+j["checksum"] = hashlib.sha256(dump(r)).hexdigest()
+open(p, "w").write(dump(j).decode() + "\n")
+PY
+fe=$(SPECBENCH_CACHE_DIR="$hcache" "$bin" estimate -m "gaussian:m=30,n=20,seed=5" --format json 2>"$tmp/forged.err")
+if grep -q "$entry is unusable (.*too large for this matrix" "$tmp/forged.err" && [ "$(grep -c . "$tmp/forged.err")" -eq 1 ] &&
+   $py -c 'import json,sys; j=json.loads(sys.argv[1]); assert j["rel_err"] < 1e-12, j["rel_err"]' "$fe"; then
+  ok "cache: a forged sigma1 (checksum recomputed) is refused and recomputed"
+else bad "cache: forged sigma1" "$(cat "$tmp/forged.err") $fe"; fi
 
 echo
 echo "cli: $pass passed, $fail failed"
