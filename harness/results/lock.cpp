@@ -25,11 +25,12 @@ FolderLock::FolderLock(const std::filesystem::path& folder, Mode mode) {
     throw InvalidArgument(path.string() +
                           " is a symbolic link: refusing to use it as the lock file");
   struct stat st {};
-  if (fd_ >= 0 && (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode))) {
+  if (fd_ >= 0 && (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1)) {
     ::close(fd_);
     fd_ = -1;
     throw InvalidArgument(path.string() +
-                          " is not a regular file: refusing to use it as the lock file");
+                          " is not a regular file with one link: refusing to use it as the lock "
+                          "file");
   }
   if (fd_ < 0) {
     // A folder we may read but not write (a shared result folder, say): nothing to lock with,

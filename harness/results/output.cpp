@@ -147,10 +147,12 @@ CsvWriter::CsvWriter(const std::filesystem::path& path, bool append) : path_(pat
     throw std::runtime_error("cannot open " + path.string() +
                              " to append: " + std::strerror(errno));
   struct stat st {};
-  if (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode)) {
+  // A second hard link would be another file's contents, made in a shared folder.
+  if (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1) {
     ::close(fd_);
     fd_ = -1;
-    throw InvalidArgument(path.string() + " is not a regular file: refusing to append to it");
+    throw InvalidArgument(path.string() +
+                          " is not a regular file with one link: refusing to append to it");
   }
 }
 

@@ -134,6 +134,18 @@ BOOST_AUTO_TEST_CASE(appending_refuses_links_and_non_regular_files) {
   // Opening a FIFO for writing with nobody reading would block: O_NONBLOCK makes it fail
   // (ENXIO), and either way nothing is written to it.
   BOOST_CHECK_THROW(CsvWriter(t.dir / "fifo.csv", true), std::exception);
+  // A hard link to another file (made where the kernel allows it) is refused too.
+  fs::create_hard_link(victim, t.dir / "hard.csv");
+  BOOST_CHECK_THROW(CsvWriter(t.dir / "hard.csv", true), InvalidArgument);
+  BOOST_TEST(slurp(victim) == "precious\n");
+  // A plain file is appended to.
+  write_file_atomic(t.dir / "plain.csv", csv_header());
+  {
+    CsvWriter csv(t.dir / "plain.csv", true);
+    csv.write({Row{}});
+    csv.close();
+  }
+  BOOST_TEST(slurp(t.dir / "plain.csv").size() > csv_header().size());
 }
 
 BOOST_AUTO_TEST_CASE(a_failed_write_leaves_no_temporary_file_and_the_old_target) {
@@ -221,6 +233,13 @@ BOOST_AUTO_TEST_CASE(the_folder_lock_refuses_a_planted_link) {
   fs::remove(t.dir / FolderLock::kFileName);
   BOOST_REQUIRE(::mkfifo((t.dir / FolderLock::kFileName).c_str(), 0644) == 0);
   BOOST_CHECK_THROW(FolderLock(t.dir, FolderLock::Mode::Exclusive), InvalidArgument);
+  fs::remove(t.dir / FolderLock::kFileName);
+  fs::create_hard_link(victim, t.dir / FolderLock::kFileName);
+  BOOST_CHECK_THROW(FolderLock(t.dir, FolderLock::Mode::Exclusive), InvalidArgument);
+  BOOST_TEST(slurp(victim) == "precious\n");
+  fs::remove(t.dir / FolderLock::kFileName);
+  { FolderLock ok(t.dir, FolderLock::Mode::Exclusive); }  // a lock file of its own: fine
+  BOOST_TEST(fs::is_regular_file(t.dir / FolderLock::kFileName));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
