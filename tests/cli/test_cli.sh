@@ -865,6 +865,18 @@ if grep -q "$entry is unusable (.*too large for this matrix" "$tmp/forged.err" &
   ok "cache: a forged sigma1 (checksum recomputed) is refused and recomputed"
 else bad "cache: forged sigma1" "$(cat "$tmp/forged.err") $fe"; fi
 
+# An immutable target (chattr +i, where the file system has it): the rename fails, exit 1 naming
+# the file, and no temporary file is left beside it.
+"$bin" run "$tmp/small.toml" --out "$tmp/immut" -q >/dev/null 2>&1
+if chattr +i "$tmp/immut/summary.csv" 2>/dev/null; then
+  im=$("$bin" run "$tmp/small.toml" --out "$tmp/immut" -q 2>&1)
+  imrc=$?
+  chattr -i "$tmp/immut/summary.csv"
+  [ "$imrc" -eq 1 ] && grep -q "cannot write $tmp/immut/summary.csv: cannot rename" <<<"$im" && no_tmp "$tmp/immut" &&
+    ok "an immutable summary.csv: exit 1 naming it, no temporary file" || bad "immutable summary.csv" "rc=$imrc: $im $(ls -a "$tmp/immut")"
+else
+  echo "skip immutable target: chattr +i is not supported here"
+fi
 echo
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
