@@ -175,6 +175,9 @@ std::string check_reference_against(const Reference& r, const double* a, std::in
   // 2^-1074 each, covered by the 1e-300 below), so that the largest entry is in [1, 2): no
   // overflow in the squares, and sigma1 >= max |a_ij| puts sigma1 at 1 or above.
   const int e = std::ilogb(amax);
+  // x 2^-e as a product while 2^-e is a normal double (the same rounding as ldexp), else ldexp.
+  const bool by_product = e >= -1000;
+  const double scale = by_product ? std::ldexp(1.0, -e) : 0.0;
   std::vector<double> y(mu, 0.0);
   double f2 = 0, v2 = 0;
   for (std::size_t j = 0; j < nu; ++j) {
@@ -182,7 +185,7 @@ std::string check_reference_against(const Reference& r, const double* a, std::in
     v2 += vj * vj;
     const double* col = a + j * mu;
     for (std::size_t i = 0; i < mu; ++i) {
-      const double x = std::ldexp(col[i], -e);
+      const double x = by_product ? col[i] * scale : std::ldexp(col[i], -e);
       f2 += x * x;
       y[i] += x * vj;  // y = A v1
     }
