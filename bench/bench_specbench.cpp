@@ -13,8 +13,8 @@
 #include "algorithms/rsvd.hpp"
 #include "algorithms/sparse.hpp"
 #include "algorithms/torch_power.hpp"
-#include "harness/workloads/matrices.hpp"
 #include "harness/provenance.hpp"
+#include "harness/workloads/matrices.hpp"
 #include "reference/reference.hpp"
 
 namespace {

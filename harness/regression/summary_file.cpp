@@ -29,20 +29,13 @@ struct Place {
 template <class Int>
 Int parse_int(const Place& at, const std::string& s) {
   Int x{};
-  const auto r = std::from_chars(s.data(), s.data() + s.size(), x);
-  if (s.empty() || r.ec != std::errc() || r.ptr != s.data() + s.size())
-    bad_field(at, s, "not an integer");
+  if (!parse_int_field(s, x)) bad_field(at, s, "not an integer");
   return x;
 }
 
 double parse_real(const Place& at, const std::string& s) {
-  if (s == "nan") return std::numeric_limits<double>::quiet_NaN();
-  if (s == "inf") return std::numeric_limits<double>::infinity();
-  if (s == "-inf") return -std::numeric_limits<double>::infinity();
   double x = 0;
-  const auto r = std::from_chars(s.data(), s.data() + s.size(), x);
-  if (s.empty() || r.ec != std::errc() || r.ptr != s.data() + s.size() || !std::isfinite(x))
-    bad_field(at, s, "not a number");
+  if (!parse_double_field(s, x)) bad_field(at, s, "not a number");
   return x;
 }
 

@@ -24,21 +24,14 @@ template <class Int>
 Int parse_int(const std::filesystem::path& path, std::size_t line, const RunColumn& c,
               const std::string& s) {
   Int x{};
-  const auto r = std::from_chars(s.data(), s.data() + s.size(), x);
-  if (s.empty() || r.ec != std::errc() || r.ptr != s.data() + s.size())
-    bad_field(path, line, c, s, "not an integer");
+  if (!parse_int_field(s, x)) bad_field(path, line, c, s, "not an integer");
   return x;
 }
 
 double parse_real(const std::filesystem::path& path, std::size_t line, const RunColumn& c,
                   const std::string& s) {
-  if (s == "nan") return std::numeric_limits<double>::quiet_NaN();
-  if (s == "inf") return std::numeric_limits<double>::infinity();
-  if (s == "-inf") return -std::numeric_limits<double>::infinity();
   double x = 0;
-  const auto r = std::from_chars(s.data(), s.data() + s.size(), x);
-  if (s.empty() || r.ec != std::errc() || r.ptr != s.data() + s.size() || !std::isfinite(x))
-    bad_field(path, line, c, s, "not a number");
+  if (!parse_double_field(s, x)) bad_field(path, line, c, s, "not a number");
   return x;
 }
 

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstring>
 #include <functional>
+#include <limits>
 #include <stdexcept>
 
 #include "harness/results/columns.hpp"
@@ -47,6 +48,14 @@ std::string format_double(double x) {
   char buf[64];
   auto r = std::to_chars(buf, buf + sizeof buf, x);
   return std::string(buf, r.ptr);
+}
+
+bool parse_double_field(const std::string& s, double& out) {
+  if (s == "nan") return out = std::numeric_limits<double>::quiet_NaN(), true;
+  if (s == "inf") return out = std::numeric_limits<double>::infinity(), true;
+  if (s == "-inf") return out = -std::numeric_limits<double>::infinity(), true;
+  const auto r = std::from_chars(s.data(), s.data() + s.size(), out);
+  return !s.empty() && r.ec == std::errc() && r.ptr == s.data() + s.size() && std::isfinite(out);
 }
 
 nlohmann::json row_to_json(const Row& r) {

@@ -4,11 +4,13 @@
 /// quoting) and JSON; plus atomic file replacement, so that an interrupted write never leaves a
 /// torn file behind.
 
+#include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "harness/experiment/experiment.hpp"
@@ -21,6 +23,17 @@ const std::vector<std::string>& row_columns();
 
 /// Shortest text that reads back to the same double ("nan", "inf", "-inf" for non-finite).
 std::string format_double(double x);
+
+/// The inverse of format_double: a whole field that is a finite double (shortest round-trip
+/// text or any other decimal form), or nan, inf, -inf. False for anything else.
+bool parse_double_field(const std::string& text, double& out);
+
+/// A whole field that is a decimal integer of type Int (no sign for unsigned, no overflow).
+template <class Int>
+bool parse_int_field(const std::string& text, Int& out) {
+  const auto r = std::from_chars(text.data(), text.data() + text.size(), out);
+  return !text.empty() && r.ec == std::errc() && r.ptr == text.data() + text.size();
+}
 
 /// The row as a JSON object with the columns as keys (non-finite numbers become null), plus u and
 /// v when the row carries them.

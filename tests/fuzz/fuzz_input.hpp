@@ -23,8 +23,8 @@ namespace specbench::fuzz {
 inline std::filesystem::path input_file(const std::string& name, const std::uint8_t* data,
                                         std::size_t size) {
   static const std::filesystem::path dir = [] {
-    auto d = std::filesystem::temp_directory_path() /
-             ("specbench-fuzz-" + std::to_string(::getpid()));
+    auto d =
+        std::filesystem::temp_directory_path() / ("specbench-fuzz-" + std::to_string(::getpid()));
     std::filesystem::create_directories(d);
     return d;
   }();

@@ -15,8 +15,8 @@
 #include <string>
 #include <vector>
 
-#include "harness/workloads/matrices.hpp"
 #include "harness/experiment/metrics.hpp"
+#include "harness/workloads/matrices.hpp"
 #include "reference/certify.hpp"
 #include "reference/gram_bound.hpp"
 #include "reference/reference.hpp"

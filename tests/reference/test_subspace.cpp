@@ -9,8 +9,8 @@
 #include <cmath>
 #include <vector>
 
-#include "harness/workloads/matrices.hpp"
 #include "harness/experiment/metrics.hpp"
+#include "harness/workloads/matrices.hpp"
 #include "reference/gram_bound.hpp"
 #include "reference/reference.hpp"
 #include "reference/subspace.hpp"
