@@ -80,15 +80,10 @@ def _parse(kind, text):
     raise ValueError(f"unknown column type {kind!r}")
 
 
-def read_runs(results, script, need=()):
-    """The rows of RESULTS/runs.csv (or of the runs.csv named) as dicts of typed values, checked
-    against the column table of the meta.json beside it (or, for a folder written before
-    meta.json carried it, against the header alone, every field text). `need`: columns the
-    caller uses. A torn last line (no newline: a write cut short) is dropped, as specbench's
-    reader does. Returns (meta, rows)."""
-    path = results if results.endswith(".csv") else os.path.join(results, "runs.csv")
-    meta = load_meta(os.path.dirname(path) or ".", script)
-    columns = meta.get("columns")
+def _read_table(path, script, what, need):
+    """(header, [(line, fields)]) of a CSV file, every line checked for the header's field count.
+    A torn last line (no newline: a write cut short) is dropped, as specbench's reader does.
+    Line numbers are the file's (a quoted field may span lines)."""
     try:
         with open(path, newline="") as f:
             text = f.read()
@@ -96,10 +91,32 @@ def read_runs(results, script, need=()):
         fail(script, f"cannot read {path}: {e.strerror}")
     if text and not text.endswith("\n"):
         text = text[: text.rfind("\n") + 1]
-    lines = list(csv.reader(text.splitlines(keepends=True)))
-    if not lines:
+    reader = csv.reader(text.splitlines(keepends=True))
+    header = next(reader, None)
+    if header is None:
         fail(script, f"{path}:1: empty (no header line)")
-    header = lines[0]
+    missing = [c for c in need if c not in header]
+    if missing:
+        fail(script, f"{path}: not a specbench {what} (missing columns: {', '.join(missing)})")
+    lines = []
+    start = reader.line_num + 1
+    for fields in reader:
+        if len(fields) != len(header):
+            fail(script, f"{path}:{start}: {len(fields)} fields, the header has {len(header)}")
+        lines.append((start, fields))
+        start = reader.line_num + 1
+    return header, lines
+
+
+def read_runs(results, script, need=()):
+    """The rows of RESULTS/runs.csv (or of the runs.csv named) as dicts of typed values, checked
+    against the column table of the meta.json beside it (or, for a folder written before
+    meta.json carried it, against the header alone, every field text). `need`: columns the
+    caller uses. Returns (meta, rows)."""
+    path = results if results.endswith(".csv") else os.path.join(results, "runs.csv")
+    meta = load_meta(os.path.dirname(path) or ".", script)
+    header, lines = _read_table(path, script, "runs.csv", need)
+    columns = meta.get("columns")
     if isinstance(columns, list) and columns:
         # objects {name, type, unit}; plain names (folders written before the types were) read
         # as text
@@ -110,13 +127,8 @@ def read_runs(results, script, need=()):
                          f"({len(header)} columns, {len(names)} expected)")
     else:
         kinds = ["text"] * len(header)
-    missing = [c for c in need if c not in header]
-    if missing:
-        fail(script, f"{path}: not a specbench runs.csv (missing columns: {', '.join(missing)})")
     rows = []
-    for number, fields in enumerate(lines[1:], start=2):
-        if len(fields) != len(header):
-            fail(script, f"{path}:{number}: {len(fields)} fields, the header has {len(header)}")
+    for number, fields in lines:
         row = {}
         for name, kind, field in zip(header, kinds, fields):
             try:
@@ -131,20 +143,5 @@ def read_runs(results, script, need=()):
 def read_summary(results, script, need=()):
     """summary.csv as dicts of text, every line checked for its field count."""
     path = os.path.join(results, "summary.csv")
-    try:
-        with open(path, newline="") as f:
-            lines = list(csv.reader(f))
-    except OSError as e:
-        fail(script, f"cannot read {path}: {e.strerror}")
-    if not lines:
-        fail(script, f"{path}:1: empty (no header line)")
-    header = lines[0]
-    missing = [c for c in need if c not in header]
-    if missing:
-        fail(script, f"{path}: not a specbench summary.csv (missing columns: {', '.join(missing)})")
-    rows = []
-    for number, fields in enumerate(lines[1:], start=2):
-        if len(fields) != len(header):
-            fail(script, f"{path}:{number}: {len(fields)} fields, the header has {len(header)}")
-        rows.append(dict(zip(header, fields)))
-    return rows
+    header, lines = _read_table(path, script, "summary.csv", need)
+    return [dict(zip(header, fields)) for _, fields in lines]
