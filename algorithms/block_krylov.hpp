@@ -40,6 +40,7 @@
 #include "algorithms/lapack.hpp"
 #include "algorithms/operator.hpp"
 #include "core/error.hpp"
+#include "core/memory.hpp"
 #include "core/random.hpp"
 
 namespace specbench {
@@ -191,6 +192,12 @@ EstimateResult<typename Op::Scalar> block_krylov(
   // The bases never hold more than min(steps b, dimension) columns: reserve no more.
   const Index want = Index(options.steps) * Index(options.block);
   const Index max_u = std::min(want, m), max_v = std::min(want, n);
+  // the bases, the projection B and its SVD's copy and factors
+  require_workspace(detail::concat("block_krylov: steps=", options.steps, ", block=", options.block,
+                                   " on ", m, " x ", n),
+                    (double(m) * double(max_u) + double(n) * double(max_v) +
+                     4.0 * double(max_u) * double(max_v)) *
+                        sizeof(T));
   std::vector<T> ubasis, vbasis, p, h, x, y;
   ubasis.reserve(std::size_t(m * max_u));
   vbasis.reserve(std::size_t(n * max_v));
@@ -239,21 +246,25 @@ EstimateResult<typename Op::Scalar> block_krylov(
     ku += wu;
     kv += wv;
 
-    // sigma = sigma_max(B_j)
-    const T previous = r.sigma;
-    r.sigma = b.sigma(ku, kv);
     r.iterations = j;
     // The next block of V: as wide as U_j, and only within R^n. None: V spans R^n, or U spanned
     // R^m before this step so V contains A^T U = range(A^T); either way sigma is exact.
     const Index next = std::min(wu, n - kv);
     const bool exact = next == 0;
-    const bool converged =
-        options.tol > 0 && j > 1 && std::abs(r.sigma - previous) <= T(options.tol) * r.sigma;
-    if (exact)
-      r.status = Status::Breakdown;
-    else if (converged)
-      r.status = Status::Converged;
-    monitor.iteration(j, r.sigma, a.products(), iterate);
+    // sigma = sigma_max(B_j): an SVD of the (jb) x (jb) projection, formed only where it is used
+    // (the stopping test, the history or a checkpoint: IterationMonitor::records, the end)
+    bool converged = false;
+    if (options.tol > 0 || exact || j == options.steps || monitor.records(j)) {
+      const T previous = r.sigma;
+      r.sigma = b.sigma(ku, kv);
+      converged =
+          options.tol > 0 && j > 1 && std::abs(r.sigma - previous) <= T(options.tol) * r.sigma;
+      if (exact)
+        r.status = Status::Breakdown;
+      else if (converged)
+        r.status = Status::Converged;
+      monitor.iteration(j, r.sigma, a.products(), iterate);
+    }
     if (exact || converged || j == options.steps) break;
 
     // V_{j+1} = orth(A^T U_j against V)

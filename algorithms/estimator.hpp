@@ -64,10 +64,17 @@ using Observer = std::function<void(const Snapshot<T>&)>;
 /// Checkpoints (iteration counts) at which the observer wants a snapshot. The observer is called
 /// once per checkpoint in increasing order; checkpoints beyond the iterations the run did receive
 /// the final state. With no checkpoints it is called once, with the final state.
+/// Which per-iteration records a run keeps in EstimateResult::history: all of them; those at
+/// iterations 1, 2, 4, 8, ... and the last (log2 of the iterations + 2 records: enough to draw the
+/// convergence on a log axis, in memory that does not grow with a long run); or none. A sweep
+/// keeps none: its rows come from the checkpoints.
+enum class History { All, Checkpoints, None };
+
 template <class T>
 struct RunControl {
   std::vector<int> checkpoints;
   Observer<T> observer;
+  History history = History::All;
   /// A given initial left vector (length m), for estimators that declare `takes_start` (torch's
   /// `weight_u`); empty: the start is drawn from the seed.
   std::span<const T> start_u;
@@ -135,16 +142,38 @@ class IterationMonitor {
   bool wants(int k) const {
     return control_.observer && next_ < pending_.size() && pending_[next_] == k;
   }
+  /// True if the history keeps iteration k's record (RunControl::history). The last iteration's
+  /// record is added by `finish` under History::Checkpoints.
+  bool keeps(int k) const {
+    switch (control_.history) {
+      case History::All:
+        return true;
+      case History::Checkpoints:
+        return k > 0 && (k & (k - 1)) == 0;
+      case History::None:
+        return false;
+    }
+    return false;
+  }
+  /// True if iteration k's sigma is used (kept in the history or delivered at a checkpoint). A
+  /// loop whose sigma costs work beyond the method's own step (Lanczos: the largest singular value
+  /// of the projected matrix, O(k) at step k) forms it only where this holds, and calls
+  /// `iteration` only then; `finish` takes the final sigma from the result.
+  bool records(int k) const { return keeps(k) || wants(k); }
   /// After iteration k, with estimate `sigma` and `products` products so far.
   template <class State>
   void iteration(int k, T sigma, long long products, State&& state) {
-    history_.push_back({k, sigma, products});
+    if (keeps(k)) history_.push_back({k, sigma, products});
     if (!wants(k)) return;
     deliver(k, products, state());
   }
-  /// The end of the run: `r` (sigma, u, v, iterations, products, status final) gets the history;
-  /// every checkpoint not yet reported receives the final state.
+  /// The end of the run: `r` (sigma, u, v, iterations, products, status final) gets the history,
+  /// ending with the final state's record unless History::None; every checkpoint not yet reported
+  /// receives the final state.
   EstimateResult<T> finish(EstimateResult<T> r) {
+    if (control_.history != History::None &&
+        (history_.empty() || history_.back().iteration != r.iterations))
+      history_.push_back({r.iterations, r.sigma, r.products});
     r.history = std::move(history_);
     if (!control_.observer) return r;
     const Iterate<T> last{r.sigma, r.u, r.v, r.status};

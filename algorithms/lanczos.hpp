@@ -57,6 +57,7 @@
 #include "algorithms/lapack.hpp"
 #include "algorithms/operator.hpp"
 #include "core/error.hpp"
+#include "core/memory.hpp"
 #include "core/random.hpp"
 
 namespace specbench {
@@ -214,6 +215,10 @@ EstimateResult<typename Op::Scalar> lanczos_bidiagonalization(
   // Bases, column-major and grown one column per step. With full reorthogonalization at most
   // min(m, n) + 1 columns are ever stored; reserve no more than needed.
   const auto cap = std::size_t(std::min<Index>(options.steps, std::min(m, n) + 1));
+  // Without reorthogonalization the bases grow by a column each step (for the Ritz vectors).
+  const double columns = full ? double(cap) + 1 : double(options.steps) + 1;
+  require_workspace(detail::concat("lanczos: steps=", options.steps, " on ", m, " x ", n),
+                    columns * double(m + n) * sizeof(T));
   std::vector<T> ubasis, vbasis, alpha, beta, h;
   ubasis.reserve(cap * std::size_t(m));
   vbasis.reserve((cap + 1) * std::size_t(n));
@@ -246,10 +251,15 @@ EstimateResult<typename Op::Scalar> lanczos_bidiagonalization(
     lanczos_detail::normalize_or_e1(std::span<T>(r.v));
     ritz_k = k;
   };
-  // sigma_max(B_k), reported with the Ritz vectors formed only if the monitor asks
+  // sigma_max(B_k), an O(k) bisection, formed only where the history or a checkpoint uses it
+  // (IterationMonitor::records) and at the end: a run keeping no per-step history is linear in
+  // its step count, not quadratic. The Ritz vectors are formed only if the monitor asks.
+  int sigma_k = 0;
   auto step_done = [&](int k) {
-    r.sigma = lanczos_detail::bidiagonal_sigma_max(alpha, beta, k);
     r.iterations = k;
+    if (!monitor.records(k)) return;
+    r.sigma = lanczos_detail::bidiagonal_sigma_max(alpha, beta, k);
+    sigma_k = k;
     monitor.iteration(k, r.sigma, a.products(), [&] {
       ritz(k);
       return Iterate<T>{r.sigma, r.u, r.v, r.status};
@@ -303,6 +313,8 @@ EstimateResult<typename Op::Scalar> lanczos_bidiagonalization(
     // v_{j+1} = r / beta_j
     blas::scal(T(1) / beta.back(), vcol(c + 1));
   }
+  if (sigma_k != r.iterations)
+    r.sigma = lanczos_detail::bidiagonal_sigma_max(alpha, beta, r.iterations);
   ritz(r.iterations);
   r.products = a.products();
   return monitor.finish(std::move(r));
@@ -331,6 +343,9 @@ EstimateResult<typename Op::Scalar> lanczos_detail::gram_process(
   T gnorm = T(0);
 
   const auto cap = std::size_t(std::min<Index>(options.steps, dim + 1));
+  const double columns = full ? double(cap) + 1 : double(options.steps) + 1;
+  require_workspace(detail::concat("lanczos: steps=", options.steps, " on ", m, " x ", n),
+                    columns * double(dim + half) * sizeof(T));
   std::vector<T> qbasis, pbasis, alpha, beta, h, y(static_cast<std::size_t>(dim));
   qbasis.reserve((cap + 1) * std::size_t(dim));
   pbasis.reserve(cap * std::size_t(half));
@@ -392,10 +407,15 @@ EstimateResult<typename Op::Scalar> lanczos_detail::gram_process(
     lanczos_detail::normalize_or_e1(hx);
     ritz_k = k;
   };
-  // sqrt(theta_max(T_k)), reported with the Ritz vectors formed only if the monitor asks
+  // sqrt(theta_max(T_k)), formed only where the history or a checkpoint uses it and at the end
+  // (as in the bidiagonalization); the Ritz vectors only if the monitor asks
+  int sigma_k = 0;
+  auto sigma_at = [&](Index k) { return std::sqrt(std::max(theta_max(k), T(0))); };
   auto step_done = [&](int k) {
-    r.sigma = std::sqrt(std::max(theta_max(k), T(0)));
     r.iterations = k;
+    if (!monitor.records(k)) return;
+    r.sigma = sigma_at(k);
+    sigma_k = k;
     monitor.iteration(k, r.sigma, a.products(), [&] {
       ritz(k);
       return Iterate<T>{r.sigma, r.u, r.v, r.status};
@@ -432,6 +452,7 @@ EstimateResult<typename Op::Scalar> lanczos_detail::gram_process(
     std::copy(y.begin(), y.end(), qcol(c + 1).begin());
     blas::scal(T(1) / beta.back(), qcol(c + 1));
   }
+  if (sigma_k != r.iterations) r.sigma = sigma_at(r.iterations);
   ritz(r.iterations);
   r.products = a.products();
   return monitor.finish(std::move(r));

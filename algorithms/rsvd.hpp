@@ -28,6 +28,7 @@
 #include "algorithms/lapack.hpp"
 #include "algorithms/operator.hpp"
 #include "core/error.hpp"
+#include "core/memory.hpp"
 #include "core/random.hpp"
 
 namespace specbench {
@@ -57,6 +58,9 @@ EstimateResult<typename Op::Scalar> randomized_svd(
   const Index m = a.rows(), n = a.cols();
   const Index l = std::min(Index(options.rank) + Index(options.oversampling), std::min(m, n));
   const auto ul = std::size_t(l);
+  require_workspace(detail::concat("rsvd: rank=", options.rank,
+                                   ", oversampling=", options.oversampling, " on ", m, " x ", n),
+                    (4.0 * double(n) + double(m) + double(l)) * double(l) * sizeof(T));
   IterationMonitor<T> monitor(control);
 
   // Omega: n x l Gaussian. Y = A Omega; Q = orth(Y)   (HMT Alg. 4.1, steps 1-3)

@@ -121,6 +121,9 @@ CachedReference cached_reference(const double* a, std::int64_t m, std::int64_t n
   out.ref = compute_reference(a, m, n);
   try {
     std::filesystem::create_directories(dir);
+    // KEY.json.tmp.RANDOM left by a writer killed mid-write: 10 minutes old means gone (a write
+    // takes milliseconds); a concurrent writer of the same key is younger and kept.
+    remove_stale_temporaries(dir, {path.filename().string()}, std::chrono::minutes(10));
     const auto body = to_json(out.ref);
     const nlohmann::json entry = {{"format", kFormat},
                                   {"version", kReferenceVersion},

@@ -54,11 +54,11 @@ build/specbench plot "$out" --formats png >/dev/null ||
 code=0
 # shellcheck disable=SC2086
 build/specbench compare "$baseline" "$out" --min-ratio 1.0 --estimator-ratio 0.2 \
-  ${SPECBENCH_COMPARE_OPTIONS:-} --format markdown >"$out/compare.md" || code=$?
+  ${SPECBENCH_COMPARE_OPTIONS:-} --format markdown --out "$out/compare.md" || code=$?
 # shellcheck disable=SC2086
 build/specbench compare "$baseline" "$out" --min-ratio 1.0 --estimator-ratio 0.2 \
-  ${SPECBENCH_COMPARE_OPTIONS:-} --format json >"$out/compare.json" 2>/dev/null || true
-cat "$out/compare.md"
+  ${SPECBENCH_COMPARE_OPTIONS:-} --format json --out "$out/compare.json" 2>/dev/null || true
+[ -f "$out/compare.md" ] && cat "$out/compare.md"
 
 # `latest` is always a symlink to the newest run, updated after the comparison (a baseline named
 # results/regression/latest is the previous run): a real folder of that name (a manual run with

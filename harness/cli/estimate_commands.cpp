@@ -48,13 +48,10 @@ std::vector<double> read_start(const std::string& path) {
   return {s.values().begin(), s.values().end()};
 }
 
-/// Whether --history MODE keeps the record of iteration k of a run of `last` iterations:
-/// all; none; checkpoints: k = 1, 2, 4, 8, ... and the last (log2 of the iterations + 2 records,
-/// enough to draw the convergence on a log axis).
-bool keeps(const std::string& mode, int k, int last) {
-  if (mode == "all") return true;
-  if (mode == "none") return false;
-  return k == last || (k > 0 && (k & (k - 1)) == 0);
+/// --history MODE as the runs' History (estimator.hpp); the text format prints no history.
+History history_mode(const EstimateArgs& args) {
+  if (args.format != "json" || args.history == "none") return History::None;
+  return args.history == "checkpoints" ? History::Checkpoints : History::All;
 }
 
 /// The JSON object of `estimate --format json`. The history is streamed record by record, not
@@ -70,10 +67,8 @@ void print_estimate_json(const RunOutput& run, const Problem& problem, const std
   const std::string placeholder = "\n  \"history\": []";  // the top-level key (indent 2)
   const auto at = text.find(placeholder);
   std::cout << text.substr(0, at) << "\n  \"history\": [";
-  const int last = run.history.empty() ? 0 : run.history.back().iteration;
   bool first = true;
-  for (const auto& h : run.history) {
-    if (!keeps(mode, h.iteration, last)) continue;
+  for (const auto& h : run.history) {  // the records --history kept (RunControl::history)
     std::cout << (first ? "\n" : ",\n") << "    {\"iteration\": " << h.iteration
               << ", \"matvecs\": " << h.products
               << ", \"sigma\": " << nlohmann::json(h.sigma).dump() << "}";
@@ -113,8 +108,8 @@ int cmd_estimate(const EstimateArgs& args) {
   const Problem problem = make_problem(spec, make_matrix(spec), precision);
   std::vector<double> start_u;
   if (!args.start.empty()) start_u = read_start(args.start);
-  const RunOutput run =
-      run_estimator(problem, choice, seed, {}, args.vectors, start_u, {}, args.threads);
+  const RunOutput run = run_estimator(problem, choice, seed, {}, args.vectors, start_u, {},
+                                      args.threads, history_mode(args));
   const Row& row = run.rows.front();
   if (args.format == "json")
     print_estimate_json(run, problem, args.history);

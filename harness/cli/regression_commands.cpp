@@ -3,23 +3,32 @@
 
 #include <iostream>
 #include <memory>
+#include <sstream>
 
 #include "harness/cli/commands.hpp"
 #include "harness/regression/compare.hpp"
 #include "harness/regression/history.hpp"
+#include "harness/results/atomic_file.hpp"
 
 namespace specbench::cli {
 namespace {
 
 struct CompareArgs {
-  std::string baseline, current;
+  std::string baseline, current, out;
   CompareOptions options;
 };
 
 int cmd_compare(const CompareArgs& args) {
   // A harness error is never a regression: every failure to compare is exit 2.
   try {
-    return compare_results(args.baseline, args.current, args.options, std::cout);
+    if (args.out.empty())
+      return compare_results(args.baseline, args.current, args.options, std::cout);
+    // --out: the whole report or nothing (AtomicFile: never through a link, fsync'ed, no
+    // temporary file left on failure), unlike a shell redirection that truncates first
+    std::ostringstream report;
+    const int code = compare_results(args.baseline, args.current, args.options, report);
+    write_file_atomic(args.out, report.str());
+    return code;
   } catch (const std::exception& e) {
     std::cerr << "specbench: error: " << e.what() << "\n";
     return kExitBadInput;
@@ -89,6 +98,8 @@ Command add_compare(CLI::App& app) {
       ->required();
   cmd->add_option("current", args->current, "Current: the same kind")->required();
   cmd->add_option("--format", cmp.format, "text, markdown or json")->capture_default_str();
+  cmd->add_option("--out", args->out,
+                  "Write the report to FILE (atomically: complete or absent) instead of stdout");
   cmd->add_option("--ulps", cmp.ulps,
                   "Smallest accuracy tolerance, in ulps of the value (the rounding-noise rules "
                   "allow more where theory says a change of rounding order can cause more)")

@@ -80,10 +80,12 @@ std::string params_at(const ParamSet& params, const EstimatorInfo& info, int ite
 template <class T>
 RunOutput run_typed(const Problem& problem, const Operator<T>& op, const EstimatorChoice& choice,
                     std::uint64_t seed, const std::vector<int>& checkpoints, bool keep_vectors,
-                    const std::vector<double>& start_u, const std::vector<double>& start_v) {
+                    const std::vector<double>& start_u, const std::vector<double>& start_v,
+                    History history) {
   const EstimatorInfo& info = *choice.info;
   ParamSet params = choice.params;
   RunControl<T> control;
+  control.history = history;
   const std::vector<T> start_vector(start_u.begin(), start_u.end());  // rounded to T
   control.start_u = start_vector;
   const std::vector<T> start_right(start_v.begin(), start_v.end());
@@ -272,7 +274,7 @@ EstimatorChoice parse_estimator_spec(std::string_view text) {
 RunOutput run_estimator(const Problem& problem, const EstimatorChoice& choice, std::uint64_t seed,
                         const std::vector<int>& checkpoints, bool keep_vectors,
                         const std::vector<double>& start_u, const std::vector<double>& start_v,
-                        int threads) {
+                        int threads, History history) {
   SPECBENCH_REQUIRE(threads >= 1, "--threads must be >= 1, got ", threads);
   if (!start_u.empty()) {
     SPECBENCH_REQUIRE(choice.info->takes_start, "estimator '", choice.info->name,
@@ -286,7 +288,8 @@ RunOutput run_estimator(const Problem& problem, const EstimatorChoice& choice, s
                     problem.a64.cols(), " columns");
   const auto run = [&](const auto& op) {
     using T = typename std::decay_t<decltype(op)>::Scalar;
-    return run_typed<T>(problem, op, choice, seed, checkpoints, keep_vectors, start_u, start_v);
+    return run_typed<T>(problem, op, choice, seed, checkpoints, keep_vectors, start_u, start_v,
+                        history);
   };
   const bool sparse = problem.storage == Storage::Sparse;
   if (problem.precision == Precision::F32)

@@ -122,9 +122,12 @@ struct RunOutput {
 /// `threads`: workers of the fused Gram kernel on dense matrices (algorithms/gram.hpp) and of the
 /// CSR products (algorithms/sparse.hpp); the results are bit-identical for every value, only the
 /// time changes. BLAS stays as set.
+/// `history`: the per-iteration records RunOutput::history keeps (none for a sweep, whose rows
+/// are the checkpoints; `estimate --history`).
 RunOutput run_estimator(const Problem& problem, const EstimatorChoice& choice, std::uint64_t seed,
                         const std::vector<int>& checkpoints, bool keep_vectors = false,
                         const std::vector<double>& start_u = {},
-                        const std::vector<double>& start_v = {}, int threads = 1);
+                        const std::vector<double>& start_v = {}, int threads = 1,
+                        History history = History::None);
 
 }  // namespace specbench

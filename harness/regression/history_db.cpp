@@ -1,5 +1,8 @@
 #include "harness/regression/history_db.hpp"
 
+#include <sys/stat.h>
+
+#include <cerrno>
 #include <chrono>
 #include <stdexcept>
 #include <thread>
@@ -11,10 +14,32 @@ namespace {
 
 constexpr int kSchemaVersion = 1;
 
+/// The database and the files SQLite keeps beside it must be regular files or absent: a symbolic
+/// link (or a FIFO, a device) planted in a shared folder would make SQLite write through it, or
+/// block. SQLITE_OPEN_NOFOLLOW refuses a linked database at open; this also covers -wal, -shm and
+/// -journal, which SQLite opens following links.
+void require_regular_or_absent(const std::string& path) {
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+    const std::string file = path + suffix;
+    struct stat st {};
+    if (::lstat(file.c_str(), &st) != 0) {
+      if (errno == ENOENT) continue;
+      throw InvalidArgument(file + ": cannot inspect the database file");
+    }
+    if (!S_ISREG(st.st_mode))
+      throw InvalidArgument(file + ": not a regular file (" +
+                            (S_ISLNK(st.st_mode) ? "a symbolic link" : "a FIFO, device or folder") +
+                            "): the history database is never opened through one");
+  }
+}
+
 }  // namespace
 
 Database::Database(const std::filesystem::path& path) : path_(path.string()) {
-  if (sqlite3_open(path_.c_str(), &db_) != SQLITE_OK)
+  require_regular_or_absent(path_);
+  if (sqlite3_open_v2(path_.c_str(), &db_,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW,
+                      nullptr) != SQLITE_OK)
     throw InvalidArgument(path_ + ": cannot open the database: " + sqlite3_errmsg(db_));
   sqlite3_busy_timeout(db_, 60000);  // concurrent writers wait (up to a minute) for the lock
   // Switching a new database to WAL takes an exclusive lock and reports SQLITE_BUSY at once,

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <random>
@@ -135,6 +136,36 @@ int AtomicFile::commit_keep_open() {
 void AtomicFile::commit() {
   const int fd = commit_keep_open();
   ::close(fd);  // after fsync, close reports nothing new
+}
+
+std::size_t remove_stale_temporaries(const std::filesystem::path& folder,
+                                     std::initializer_list<std::string_view> names,
+                                     std::chrono::seconds min_age) {
+  std::size_t removed = 0;
+  const auto now = std::filesystem::file_time_type::clock::now();
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(folder, ec)) {
+    const std::string file = entry.path().filename().string();
+    for (const std::string_view name : names) {
+      const std::string prefix = std::string(name) + ".tmp.";
+      if (file.size() != prefix.size() + 16 || file.compare(0, prefix.size(), prefix) != 0)
+        continue;
+      const bool random =
+          std::all_of(file.begin() + std::ptrdiff_t(prefix.size()), file.end(),
+                      [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z'); });
+      if (!random) continue;
+      if (min_age.count() > 0) {
+        std::error_code time_ec;
+        const auto written = std::filesystem::symlink_status(entry.path(), time_ec).type() ==
+                                     std::filesystem::file_type::regular
+                                 ? std::filesystem::last_write_time(entry.path(), time_ec)
+                                 : now;
+        if (time_ec || now - written < min_age) continue;
+      }
+      if (::unlink(entry.path().c_str()) == 0) ++removed;
+    }
+  }
+  return removed;
 }
 
 void write_file_atomic(const std::filesystem::path& path, const std::string& content) {

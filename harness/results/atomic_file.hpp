@@ -10,7 +10,9 @@
 /// through. On every failure path (a write error, a full disk, an exception) the temporary file
 /// is removed and std::runtime_error names the target (exit 1).
 
+#include <chrono>
 #include <filesystem>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -46,6 +48,17 @@ class AtomicFile {
   std::filesystem::path target_, temp_;
   int fd_ = -1;
 };
+
+/// Removes the temporary files an AtomicFile for `folder`/NAME leaves behind when its process is
+/// killed before its destructor runs (SIGKILL, an out-of-memory kill): entries named
+/// NAME.tmp.RANDOM for each NAME in `names`, RANDOM being exactly AtomicFile's 16 characters of
+/// [0-9a-z]. Only the directory entries are removed (unlink: a link is never followed). Call it
+/// only while holding the folder's exclusive FolderLock, so that no live writer owns one of them,
+/// or with a `min_age` (by modification time) that no live write can reach: an AtomicFile's
+/// content is written at once, so minutes mean its process is gone. Returns how many were removed.
+std::size_t remove_stale_temporaries(const std::filesystem::path& folder,
+                                     std::initializer_list<std::string_view> names,
+                                     std::chrono::seconds min_age = std::chrono::seconds(0));
 
 /// Writes `content` to `path` through an AtomicFile.
 void write_file_atomic(const std::filesystem::path& path, const std::string& content);

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <exception>
+#include <iostream>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -14,6 +15,7 @@
 #include "core/error.hpp"
 #include "core/parallel.hpp"
 #include "harness/provenance.hpp"
+#include "harness/results/atomic_file.hpp"
 #include "harness/results/lock.hpp"
 #include "harness/results/sink.hpp"
 #include "harness/sweep/drift.hpp"
@@ -225,6 +227,13 @@ SweepSummary run_sweep(const SweepPlan& plan, const SweepOptions& options) {
   std::filesystem::create_directories(summary.output);
   // One writer per folder, for the whole run: a second run (or a merge into it) exits 2 now.
   const FolderLock lock(summary.output, FolderLock::Mode::Exclusive);
+  // A run killed before its destructors ran (kill -9, out of memory) leaves NAME.tmp.RANDOM
+  // files; under the exclusive lock no live writer owns one.
+  if (const auto stale =
+          remove_stale_temporaries(summary.output, {"runs.csv", "meta.json", "summary.csv"});
+      stale > 0 && !options.quiet)
+    std::cerr << "removed " << stale << " temporary file(s) left in " << summary.output.string()
+              << " by a killed run\n";
   const auto started_utc = utc_now();
   const auto start = Clock::now();
   const ResumeState state = prepare_output(plan, options, summary.output);

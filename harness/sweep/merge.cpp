@@ -9,6 +9,7 @@
 
 #include "core/error.hpp"
 #include "harness/provenance.hpp"
+#include "harness/results/atomic_file.hpp"
 #include "harness/results/columns.hpp"
 #include "harness/results/lock.hpp"
 #include "harness/results/meta.hpp"
@@ -158,6 +159,7 @@ SweepSummary merge_outputs(const std::vector<std::filesystem::path>& inputs,
   const RemoveIfFailed cleanup{output, !std::filesystem::exists(output)};
   std::filesystem::create_directories(output);
   locks.push_back(std::make_unique<FolderLock>(output, FolderLock::Mode::Exclusive));
+  remove_stale_temporaries(output, {"runs.csv", "meta.json", "summary.csv"});  // of killed runs
 
   std::vector<nlohmann::json> metas;
   MergedCells cells;

@@ -670,6 +670,18 @@ expect "record: refused insert is exit 1" 1 "refuse.sqlite: the database refused
 $py -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('DROP TRIGGER no'); c.execute('CREATE TRIGGER no BEFORE INSERT ON runs BEGIN SELECT RAISE(IGNORE); END'); c.commit()" "$tmp/refuse.sqlite"
 expect "record: ignored insert is exit 1" 1 "ignored the run's INSERT" -- record "$tmp/small_again" --db "$tmp/refuse.sqlite"
 expect "record: a true duplicate is exit 0" 0 "already recorded as run 1 in .*nothing changed" -- record "$tmp/small" --db "$tmp/refuse.sqlite"
+# The history database is never opened through a symbolic link or a FIFO (shared folders): the
+# link's target stays untouched and a FIFO does not block.
+echo "precious" >"$tmp/precious.txt"
+ln -s "$tmp/precious.txt" "$tmp/linked.sqlite"
+expect "record: database is a symlink" 2 "linked.sqlite: not a regular file \(a symbolic link\)" -- record "$tmp/small" --db "$tmp/linked.sqlite"
+cp "$tmp/refuse.sqlite" "$tmp/walled.sqlite" && ln -s "$tmp/precious.txt" "$tmp/walled.sqlite-wal"
+expect "record: -wal is a symlink" 2 "walled.sqlite-wal: not a regular file" -- record "$tmp/small" --db "$tmp/walled.sqlite"
+expect "history: database is a symlink" 2 "linked.sqlite: not a regular file" -- history --db "$tmp/linked.sqlite"
+[ "$(cat "$tmp/precious.txt")" = "precious" ] && ok "record: symlinked database target untouched" || bad "record wrote through a symlink"
+mkfifo "$tmp/fifo.sqlite"
+out=$(timeout 20 "$bin" record "$tmp/small" --db "$tmp/fifo.sqlite" 2>&1); rc=$?
+[ $rc -eq 2 ] && grep -q "fifo.sqlite: not a regular file (a FIFO" <<<"$out" && ok "record: FIFO database refused at once" || bad "record: FIFO database (exit $rc)" "$out"
 n=$($py -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from runs').fetchone()[0])" "$tmp/refuse.sqlite")
 [ "$n" = 1 ] && ok "record: refused inserts left nothing" || bad "record: $n runs after refused inserts"
 
@@ -759,7 +771,18 @@ PY
   then
     if [ "$rss" -lt 200000 ]; then ok "estimate --history $mode (max RSS ${rss} KB)"; else bad "estimate --history $mode: max RSS ${rss} KB"; fi
   else bad "estimate --history $mode (exit $rc)" "$(head -c 300 "$tmp/est_$mode.json")"; fi
+  eval "rss_$mode=$rss"
 done
+# none and checkpoints hold no per-iteration records: all holds 10^6 of 24 bytes twice (the
+# estimator's and the run's copy), so their peak is at least 20 MB lower in the same run.
+[ $((rss_none + 20000)) -le "$rss_all" ] && [ $((rss_checkpoints + 20000)) -le "$rss_all" ] &&
+  ok "estimate --history none/checkpoints keep no records (${rss_none}/${rss_checkpoints} vs ${rss_all} KB)" ||
+  bad "estimate --history none/checkpoints hold records" "${rss_none}/${rss_checkpoints} vs ${rss_all} KB"
+# Lanczos without reorthogonalization forms sigma (an O(k) bisection) only where a record or
+# checkpoint uses it: 2 x 10^5 steps are linear work (seconds); at every step it was ~10^12.
+out=$("$bin" estimate -m "gaussian:m=6,n=4" -e lanczos:reorth=none,steps=200000 --format json --history checkpoints 2>&1)
+$py -c 'import json,sys; j=json.loads(sys.argv[1]); assert j["iterations"]==200000 and [r["iteration"] for r in j["history"]][-2:]==[131072,200000] and j["history"][-1]["sigma"]==j["sigma"]' "$out" &&
+  ok "lanczos reorth=none: 2e5 steps, sigma formed only at the kept records" || bad "lanczos reorth=none long run" "$(head -c 300 <<<"$out")"
 expect "estimate --history: bad value" 2 "history" -- estimate -m "gaussian:m=6,n=4" --history some
 # --- hostile files (issue 16): temporary files, full disks, the reference cache ---
 # No writer leaves a temporary file (NAME.tmp.RANDOM) behind, whatever fails.
@@ -786,6 +809,20 @@ for lim in 16 1; do
   "$bin" run "$tmp/wf.toml" --out "$o" -q --jobs 2 >/dev/null 2>&1 && same_rows "$tmp/wf_full/runs.csv" "$o/runs.csv" 2>/dev/null &&
     ok "file-size limit $lim: the rerun recovers every row" || bad "file-size limit $lim: rerun"
 done
+# kill -9 runs no destructor: a temporary file it had open stays. The next run in that folder
+# (holding its exclusive lock) removes those of its own files, and recovers every row.
+o="$tmp/killed_out"
+"$bin" run "$tmp/wf.toml" --out "$o" -q --jobs 2 >/dev/null 2>&1 &
+kpid=$!
+sleep 0.5
+kill -9 $kpid 2>/dev/null; wait $kpid 2>/dev/null
+mkdir -p "$o"
+: >"$o/runs.csv.tmp.0123456789abcdef"; : >"$o/summary.csv.tmp.zz00zz00zz00zz00"; : >"$o/keep.tmp.0123456789abcdef"
+kr=$("$bin" run "$tmp/wf.toml" --out "$o" --jobs 2 2>&1)
+krc=$?
+[ $krc -eq 0 ] && grep -qE "removed [0-9]+ temporary file\(s\) left in $o by a killed run" <<<"$kr" &&
+  [ "$(cd "$o" && find . -name '*.tmp.*')" = "./keep.tmp.0123456789abcdef" ] && same_rows "$tmp/wf_full/runs.csv" "$o/runs.csv" 2>/dev/null &&
+  ok "after kill -9: the rerun removes the stale temporary files and recovers every row" || bad "after kill -9" "rc=$krc: $kr $(ls -a "$o")"
 # A cache that cannot be written (entry over the file-size limit): a warning, the estimate is
 # still made, and no KEY.json.tmp.* is left.
 hc=$( (trap '' XFSZ; ulimit -f 1; SPECBENCH_CACHE_DIR="$tmp/fullcache" "$bin" estimate -m "gaussian:m=60,n=40,seed=3" --format json) 2>&1)

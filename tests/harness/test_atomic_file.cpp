@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <boost/test/unit_test.hpp>
@@ -240,6 +241,43 @@ BOOST_AUTO_TEST_CASE(the_folder_lock_refuses_a_planted_link) {
   fs::remove(t.dir / FolderLock::kFileName);
   { FolderLock ok(t.dir, FolderLock::Mode::Exclusive); }  // a lock file of its own: fine
   BOOST_TEST(fs::is_regular_file(t.dir / FolderLock::kFileName));
+}
+
+// A writer killed before its destructor ran (here: a child that _exits with its AtomicFile open,
+// as SIGKILL would) leaves NAME.tmp.RANDOM; remove_stale_temporaries removes exactly those of
+// the given names (other names, other suffixes stay), removes a planted link as a link (its
+// target intact), and with a minimum age keeps a young file.
+BOOST_AUTO_TEST_CASE(temporaries_of_a_killed_writer_are_removed_and_nothing_else) {
+  TempDir t("stale");
+  const pid_t child = ::fork();
+  BOOST_REQUIRE(child >= 0);
+  if (child == 0) {
+    AtomicFile f(t.dir / "runs.csv");
+    f.write("half a row");
+    ::_exit(0);  // no destructor: the temporary file stays, as after kill -9
+  }
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  BOOST_REQUIRE(temps(t.dir).size() == 1u);
+  const auto victim = t.dir / "victim";
+  std::ofstream(victim) << "precious\n";
+  fs::create_symlink(victim, t.dir / "meta.json.tmp.0123456789abcdef");
+  std::ofstream(t.dir / "runs.csv.tmp.short") << "x";              // not AtomicFile's suffix
+  std::ofstream(t.dir / "notes.txt.tmp.0123456789abcdef") << "x";  // not a name asked for
+  std::ofstream(t.dir / "runs.csv.tmp.0123456789ABCDEF") << "x";   // not [0-9a-z]
+  BOOST_TEST(remove_stale_temporaries(t.dir, {"runs.csv", "meta.json"}) == 2u);
+  BOOST_TEST((temps(t.dir) == std::set<std::string>{"notes.txt.tmp.0123456789abcdef",
+                                                    "runs.csv.tmp.0123456789ABCDEF",
+                                                    "runs.csv.tmp.short"}));
+  BOOST_TEST(slurp(victim) == "precious\n");
+
+  const auto young = t.dir / "k.json.tmp.abcdefghijklmnop";
+  std::ofstream(young) << "{";
+  BOOST_TEST(remove_stale_temporaries(t.dir, {"k.json"}, std::chrono::minutes(10)) == 0u);
+  BOOST_TEST(fs::exists(young));
+  fs::last_write_time(young, fs::file_time_type::clock::now() - std::chrono::minutes(20));
+  BOOST_TEST(remove_stale_temporaries(t.dir, {"k.json"}, std::chrono::minutes(10)) == 1u);
+  BOOST_TEST(!fs::exists(young));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
