@@ -10,6 +10,7 @@ packages=(
   liblapacke-dev libopenblas-dev libtmglib-dev
   libbenchmark-dev libeigen3-dev libtomlplusplus-dev libcli11-dev nlohmann-json3-dev libsqlite3-dev libssl-dev
   python3-matplotlib python3-numpy python3-mpmath
+  strace  # tests/cli: the order of open, fsync, rename in an atomic write
 )
 # `setup.sh sanitize`: also clang and its sanitizer/libFuzzer runtimes (scripts/build_sanitize.sh)
 if [ "${1:-}" = sanitize ]; then packages+=(clang libclang-rt-14-dev); fi
