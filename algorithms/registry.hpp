@@ -76,6 +76,9 @@ inline std::vector<double> gaussian_start(std::uint64_t seed, Index n) {
 struct EstimatorInfo {
   std::string name;
   std::string summary;  ///< one line for `specbench list`
+  /// Where the estimator comes from: "built-in" (linked into specbench), or the plug-in that
+  /// declared it (a shared library's path, an external command), shown by `specbench list`.
+  std::string origin = "built-in";
   ParamSchema schema;
   /// The parameter that counts iterations (the sweep's `iterations` list sets it); "" if none.
   std::string iteration_param;

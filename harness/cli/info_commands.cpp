@@ -53,6 +53,7 @@ void print_list_text() {
   std::cout << "Estimators (--estimator NAME[:key=value,...]):\n";
   for (const auto* e : EstimatorRegistry::instance().all()) {
     std::cout << "\n  " << pad(e->name, 10) << e->summary << "\n";
+    std::cout << "      from " << e->origin << "\n";
     print_schema(std::cout, e->schema);
     if (!e->iteration_param.empty())
       std::cout << "      iterations set '" << e->iteration_param << "'"

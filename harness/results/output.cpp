@@ -110,7 +110,8 @@ nlohmann::json schema_json(const ParamSchema& schema) {
 nlohmann::json estimator_json(const EstimatorInfo& e) {
   return {
       {"name", e.name},     {"summary", e.summary},         {"iteration_param", e.iteration_param},
-      {"nested", e.nested}, {"rate_theory", e.rate_theory}, {"params", schema_json(e.schema)}};
+      {"nested", e.nested}, {"rate_theory", e.rate_theory}, {"params", schema_json(e.schema)},
+      {"origin", e.origin}};
 }
 
 std::string csv_line_field(const std::string& field) {
