@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <functional>
 #include <span>
 #include <string_view>
@@ -75,6 +76,9 @@ struct RunControl {
   std::vector<int> checkpoints;
   Observer<T> observer;
   History history = History::All;
+  /// The cell's seed (the generator handed to the estimator is seeded with it), for estimators
+  /// that seed a generator of their own (plug-ins: specbench_rng::seed).
+  std::uint64_t seed = 0;
   /// A given initial left vector (length m), for estimators that declare `takes_start` (torch's
   /// `weight_u`); empty: the start is drawn from the seed.
   std::span<const T> start_u;

@@ -10,6 +10,8 @@
 #include <thread>
 
 #include "harness/build_info.hpp"
+#include "harness/plugins/shared_library.hpp"
+#include "harness/plugins/shared_library.hpp"
 
 namespace specbench {
 namespace {
@@ -48,7 +50,7 @@ std::string utc_now() {
 
 nlohmann::json provenance() {
   using namespace build_info;
-  return {
+  nlohmann::json p = {
       {"specbench_version", kVersion},
       {"git_commit", kGitCommit},
       {"git_dirty", kGitDirty},
@@ -62,6 +64,13 @@ nlohmann::json provenance() {
       {"hostname", hostname()},
       {"time_utc", utc_now()},
   };
+  // Shared-library plug-ins loaded by this process: what ran is part of the result's provenance.
+  for (const auto& plugin : loaded_plugins())
+    p["plugins"].push_back({{"path", plugin.path},
+                            {"name", plugin.name},
+                            {"sha256", plugin.sha256},
+                            {"estimators", plugin.estimators}});
+  return p;
 }
 
 }  // namespace specbench

@@ -13,6 +13,14 @@
 
 namespace specbench::cli {
 
+void add_plugin_option(CLI::App* cmd, std::vector<std::string>& paths) {
+  cmd->add_option("--plugin", paths,
+                  "Load estimators from a shared-library plug-in PATH.so "
+                  "(include/specbench/plugin.h); repeatable")
+      ->take_all()
+      ->allow_extra_args(false);
+}
+
 const std::vector<std::string>& text_or_json() {
   static const std::vector<std::string> formats = {"text", "json"};
   return formats;

@@ -40,6 +40,11 @@ Command add_merge(CLI::App& app);
 
 // ---- shared by the commands ----
 
+/// Adds `--plugin PATH` (repeatable) to `cmd`: shared-library estimators
+/// (include/specbench/plugin.h). The command loads `paths` (load_plugin_libraries) before it
+/// resolves any estimator name.
+void add_plugin_option(CLI::App* cmd, std::vector<std::string>& paths);
+
 /// The --format choices of list, estimate and reference.
 const std::vector<std::string>& text_or_json();
 

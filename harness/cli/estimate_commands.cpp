@@ -11,6 +11,7 @@
 #include "core/error.hpp"
 #include "harness/cli/commands.hpp"
 #include "harness/experiment/experiment.hpp"
+#include "harness/plugins/shared_library.hpp"
 #include "harness/provenance.hpp"
 #include "harness/results/output.hpp"
 #include "harness/workloads/matrices.hpp"
@@ -35,6 +36,7 @@ struct EstimateArgs {
   std::string matrix, estimator = "power", precision = "f64", format = "text", start;
   std::string history = "all";  ///< none | checkpoints | all: the JSON history kept
   std::string seed = "0";
+  std::vector<std::string> plugins;
   bool vectors = false;
   int threads = 1;
 };
@@ -101,6 +103,7 @@ void print_estimate_text(const Row& row, const Problem& problem) {
 }
 
 int cmd_estimate(const EstimateArgs& args) {
+  load_plugin_libraries(args.plugins);
   const MatrixSpec spec = parse_matrix_spec(args.matrix);
   const EstimatorChoice choice = parse_estimator_spec(args.estimator);
   const Precision precision = parse_precision(args.precision);
@@ -175,6 +178,7 @@ Command add_estimate(CLI::App& app) {
       ->check(CLI::IsMember(text_or_json()))
       ->capture_default_str();
   cmd->add_flag("--vectors", args->vectors, "Include the final u and v in JSON output");
+  add_plugin_option(cmd, args->plugins);
   cmd->add_option("--history", args->history,
                   "Per-iteration records in JSON output: all (every iteration), checkpoints "
                   "(iterations 1, 2, 4, 8, ... and the last) or none")

@@ -11,6 +11,7 @@
 #include "harness/cli/commands.hpp"
 #include "harness/experiment/experiment.hpp"
 #include "harness/locate.hpp"
+#include "harness/plugins/shared_library.hpp"
 #include "harness/provenance.hpp"
 #include "harness/results/output.hpp"
 #include "harness/theory/check.hpp"
@@ -127,10 +128,13 @@ struct TableArgs {
 
 Command add_list(CLI::App& app) {
   auto format = std::make_shared<std::string>("text");
+  auto plugins = std::make_shared<std::vector<std::string>>();
   auto* cmd = app.add_subcommand(
-      "list", "List estimators (parameters, defaults, help) and matrix families");
+      "list", "List estimators (parameters, defaults, help, origin) and matrix families");
   cmd->add_option("--format", *format, "Output format")->check(CLI::IsMember(text_or_json()));
-  return {cmd, [format] {
+  add_plugin_option(cmd, *plugins);
+  return {cmd, [format, plugins] {
+            load_plugin_libraries(*plugins);
             *format == "json" ? print_list_json() : print_list_text();
             return kExitSuccess;
           }};

@@ -11,6 +11,7 @@
 
 #include "core/error.hpp"
 #include "harness/cli/commands.hpp"
+#include "harness/plugins/shared_library.hpp"
 #include "harness/sweep/sweep.hpp"
 
 namespace specbench::cli {
@@ -18,6 +19,7 @@ namespace {
 
 struct RunArgs {
   std::string config, out, explain, shard = "1/1";
+  std::vector<std::string> plugins;
   bool quiet = false, fresh = false, dry_run = false;
   int jobs = 0, threads = 1;
 };
@@ -75,6 +77,7 @@ void announce(const RunArgs& args, const SweepPlan& plan, const SweepOptions& op
 }
 
 int cmd_run(const RunArgs& args) {
+  load_plugin_libraries(args.plugins);  // before the config names their estimators
   const SweepPlan plan = load_sweep(args.config);
   const SweepOptions options = sweep_options(args, plan);
   if (!args.explain.empty()) {
@@ -121,6 +124,7 @@ Command add_run(CLI::App& app) {
                   "Output directory (default: [sweep] output, relative to the config's folder, "
                   "else results/CONFIG_NAME)");
   cmd->add_flag("--quiet,-q", args->quiet, "No progress messages");
+  add_plugin_option(cmd, args->plugins);
   cmd->add_option("--jobs,-j", args->jobs, "Parallel cells (default: cores / --threads)")
       ->check(CLI::Range(1, 1024));
   cmd->add_option("--threads,-t", args->threads,

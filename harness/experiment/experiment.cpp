@@ -86,6 +86,7 @@ RunOutput run_typed(const Problem& problem, const Operator<T>& op, const Estimat
   ParamSet params = choice.params;
   RunControl<T> control;
   control.history = history;
+  control.seed = seed;
   const std::vector<T> start_vector(start_u.begin(), start_u.end());  // rounded to T
   control.start_u = start_vector;
   const std::vector<T> start_right(start_v.begin(), start_v.end());

@@ -8,6 +8,7 @@
 
 #include "core/error.hpp"
 #include "harness/hash.hpp"
+#include "harness/plugins/shared_library.hpp"
 #include "harness/sweep/block.hpp"
 #include "harness/sweep/config_reader.hpp"
 #include "harness/sweep/plan.hpp"
@@ -64,9 +65,26 @@ void read_sweep_table(const ConfigReader& cfg, const toml::node& sweep_node, Swe
                       Defaults& defaults) {
   const toml::table* sweep = sweep_node.as_table();
   if (!sweep) cfg.fail(&sweep_node, "sweep", "expected a table [sweep]");
-  cfg.allow_keys(*sweep,
-                 {"name", "output", "seeds", "precisions", "iterations", "tolerances", "timing"},
-                 "[sweep]");
+  cfg.allow_keys(
+      *sweep,
+      {"name", "output", "seeds", "precisions", "iterations", "tolerances", "timing", "plugins"},
+      "[sweep]");
+  // plugins = ["lib/x.so", ...]: shared-library estimators (include/specbench/plugin.h), loaded
+  // before the blocks name them; relative paths are taken from the config's folder.
+  if (auto n = sweep->get("plugins")) {
+    const toml::array* list = n->as_array();
+    if (!list) cfg.fail(n, "plugins", "expected a list of shared-library paths");
+    for (const auto& item : *list) {
+      const auto* path = item.as_string();
+      if (!path) cfg.fail(&item, "plugins", "expected a path (a string)");
+      const std::filesystem::path lib(path->get());
+      try {
+        load_plugin_library(lib.is_relative() ? cfg.folder() / lib : lib);
+      } catch (const InvalidArgument& e) {
+        cfg.fail(&item, "plugins", e.what());
+      }
+    }
+  }
   if (auto n = sweep->get("name")) plan.name = cfg.texts(*n, "name").front();
   if (auto n = sweep->get("tolerances")) plan.tolerances = read_tolerances(cfg, *n);
   if (auto n = sweep->get("timing")) plan.timing_repeats = read_timing_repeats(cfg, *n);
