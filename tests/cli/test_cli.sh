@@ -936,6 +936,70 @@ if chattr +i "$tmp/immut/summary.csv" 2>/dev/null; then
 else
   echo "skip immutable target: chattr +i is not supported here"
 fi
+# --- shared-library plug-ins (issue 17, include/specbench/plugin.h) ---
+plug="$(dirname "$bin")/examples/plugins/libmomentum_power.so"
+tplug="$(dirname "$bin")/tests"
+if [ -f "$plug" ]; then
+  plugabs=$(realpath "$plug")
+  expect "list --plugin: origin shown" 0 "from $plugabs" -- list --plugin "$plug"
+  expect "list: built-in origin" 0 "from built-in" -- list
+  expect "estimate: plug-in estimator unknown without --plugin" 2 "unknown estimator 'momentum_power'" -- estimate -m "gaussian:m=6,n=4" -e momentum_power
+  expect "estimate --plugin" 0 "rel_err" -- estimate -m "gaussian:m=30,n=20,seed=2" -e momentum_power:iters=60 --plugin "$plug"
+  expect "--plugin: no such file" 2 "nope.so: no such plug-in library" -- list --plugin "$tmp/nope.so"
+  expect "--plugin: ABI version" 2 "libtest_plugin_bad_abi.so: built for plug-in ABI version 99" -- list --plugin "$tplug/libtest_plugin_bad_abi.so"
+  expect "--plugin: not a plug-in" 2 "not a specbench plug-in" -- list --plugin "$tplug/libtest_plugin_no_entry.so"
+  expect "--plugin: duplicate name" 2 "estimator 'power': the name is already taken by built-in" -- list --plugin "$tplug/libtest_plugin_duplicate.so"
+  # A sweep with plugins = [...] relative to the config's folder: the plug-in's rows sit next to
+  # power's, scored against the same reference, and meta.json records the library's SHA-256. A
+  # misbehaving plug-in estimator gives error rows while every other row stays intact (exit 1).
+  mkdir -p "$tmp/plugcfg/lib" && cp "$plug" "$tmp/plugcfg/lib/mp.so" && cp "$tplug/libtest_plugin_misbehaving.so" "$tmp/plugcfg/lib/bad.so"
+  cat >"$tmp/plugcfg/sweep.toml" <<'TOML'
+[sweep]
+plugins = ["lib/mp.so", "lib/bad.so"]
+seeds = 2
+[[block]]
+matrices = ["gaussian:m=40,n=30,seed=4"]
+[[block.estimators]]
+name = "power"
+iters = [10, 40]
+[[block.estimators]]
+name = "momentum_power"
+iters = [10, 40]
+[[block.estimators]]
+name = "misbehave"
+how = ["ok", "not_unit"]
+TOML
+  pr=$("$bin" run "$tmp/plugcfg/sweep.toml" --out "$tmp/plugout" -q 2>&1); prc=$?
+  if [ $prc -eq 1 ] && $py - "$tmp/plugout" "$(realpath "$tmp/plugcfg/lib/mp.so")" "$(sha256sum "$plug" | cut -d' ' -f1)" <<'PY'
+import csv, json, sys
+d, lib, sha = sys.argv[1:4]
+rows = list(csv.DictReader(open(d + "/runs.csv")))
+by = {}
+for r in rows: by.setdefault(r["estimator"], []).append(r)
+assert len(by["power"]) == 4 and len(by["momentum_power"]) == 4, {k: len(v) for k, v in by.items()}
+for r in by["power"] + by["momentum_power"]:
+    assert r["status"] == "max_iterations", r
+mp40 = [float(r["rel_err"]) for r in by["momentum_power"] if r["checkpoint"] == "40"]
+pw40 = [float(r["rel_err"]) for r in by["power"] if r["checkpoint"] == "40"]
+assert max(mp40) < 1e-6 and max(pw40) < 1e-6, (mp40, pw40)
+# the same reference for both: sigma_ref identical in every row of the matrix
+assert len({r["sigma_ref"] for r in rows}) == 1
+bad = by["misbehave"]
+assert sorted(r["status"] for r in bad) == ["error", "error", "max_iterations", "max_iterations"], bad
+assert all("u is not a unit vector" in r["message"] for r in bad if r["status"] == "error")
+meta = json.load(open(d + "/meta.json"))
+plugins = meta["provenance"]["plugins"]
+assert [p["path"] for p in plugins][0] == lib and plugins[0]["sha256"] == sha, plugins
+assert meta["estimators"]["momentum_power"]["origin"] == lib
+PY
+  then ok "sweep with plugins = [...]: plug-in rows beside built-in ones, errors as rows, provenance"
+  else bad "sweep with plug-ins (exit $prc)" "$pr"; fi
+  printf '[sweep]\nplugins = ["lib/none.so"]\n[[block]]\nmatrices = ["gaussian:m=4,n=3"]\n[[block.estimators]]\nname = "power"\n' >"$tmp/plugcfg/missing.toml"
+  expect "config plugins: missing library" 2 "missing.toml:2: key 'plugins': .*lib/none.so: no such plug-in library" -- run "$tmp/plugcfg/missing.toml" --out "$tmp/plugmissing" -q
+  [ ! -e "$tmp/plugmissing" ] && ok "config plugins: nothing written for a missing library" || bad "config plugins: output written"
+else
+  bad "the example plug-in was not built" "$plug"
+fi
 echo
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
