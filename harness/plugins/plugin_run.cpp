@@ -236,13 +236,79 @@ void control_iteration(void* c, std::int32_t k, double sigma, const void* u, con
   });
 }
 
+/// Checks what `run` returned (after `code`) and moves it into `r`; throws naming `where`.
+template <class T>
+void take_result(const specbench_result& c, int code, const RunState<T>& s,
+                 const std::string& where, EstimateResult<T>& r) {
+  const std::string message(c.message, strnlen(c.message, sizeof c.message));
+  if (!s.error.empty()) throw std::runtime_error(where + ": " + s.error);
+  if (code != 0 || c.status == SPECBENCH_FAILED)
+    throw std::runtime_error(where + " failed" +
+                             (code != 0 ? " (returned " + std::to_string(code) + ")" : "") +
+                             (message.empty() ? "" : ": " + message));
+  r.status = to_status(c.status, where);
+  r.sigma = T(c.sigma);
+  if (!std::isfinite(r.sigma) || r.sigma < 0)
+    throw std::runtime_error(where + ": sigma = " + std::to_string(c.sigma) +
+                             " is not a finite nonnegative number");
+  if (c.iterations < 0)
+    throw std::runtime_error(where + ": iterations = " + std::to_string(c.iterations));
+  if (c.iterations < s.last_iteration)
+    throw std::runtime_error(where + ": " + std::to_string(c.iterations) +
+                             " iterations, after reporting iteration " +
+                             std::to_string(s.last_iteration));
+  require_unit(r.u.data(), s.m, "u", where + ": the result");
+  require_unit(r.v.data(), s.n, "v", where + ": the result");
+  r.iterations = c.iterations;
+}
+
+/// Calls the plug-in with the C tables of one run over `s` and returns its checked result.
+template <class T>
+EstimateResult<T> call(const specbench_estimator& e, RunState<T>& s, const RunControl<T>& control,
+                       const std::string& where) {
+  const int precision = std::is_same_v<T, float> ? SPECBENCH_F32 : SPECBENCH_F64;
+  const specbench_operator c_op{&s,
+                                s.m,
+                                s.n,
+                                precision,
+                                op_apply<T>,
+                                op_apply_transpose<T>,
+                                op_apply_gram<T>,
+                                op_apply_block<T>,
+                                op_apply_transpose_block<T>};
+  const specbench_params c_params{&s, param_get_int<T>, param_get_real<T>, param_get_bool<T>,
+                                  param_get_string<T>};
+  specbench_rng c_rng{&s, control.seed, rng_gaussian<T>, rng_next<T>};
+  const bool start_u = control.start_u.size() == std::size_t(s.m);
+  const bool start_v = control.start_v.size() == std::size_t(s.n);
+  const specbench_control c_control{&s,
+                                    s.checkpoints.data(),
+                                    std::int64_t(s.checkpoints.size()),
+                                    start_u ? control.start_u.data() : nullptr,
+                                    start_v ? control.start_v.data() : nullptr,
+                                    control_records<T>,
+                                    control_wants<T>,
+                                    control_iteration<T>};
+  // u and v start as NaN: a plug-in that leaves an entry unwritten fails the unit check
+  EstimateResult<T> r;
+  r.u.assign(std::size_t(s.m), std::numeric_limits<T>::quiet_NaN());
+  r.v.assign(std::size_t(s.n), std::numeric_limits<T>::quiet_NaN());
+  specbench_result c_result{};
+  c_result.sigma = std::numeric_limits<double>::quiet_NaN();
+  c_result.u = r.u.data();
+  c_result.v = r.v.data();
+  c_result.status = SPECBENCH_FAILED;
+  const int code = e.run(&c_op, &c_params, &c_rng, &c_control, &c_result);
+  take_result(c_result, code, s, where, r);
+  return r;
+}
+
 }  // namespace
 
 template <class T>
 EstimatorFn<T> plugin_run(const specbench_estimator* estimator, std::string origin) {
   return [estimator, origin](const Operator<T>& op, const ParamSet& params, Rng& rng,
                              const RunControl<T>& control) {
-    const std::string where = origin + ": estimator '" + estimator->name + "'";
     const CountingOperator<Operator<T>> a(op);
     IterationMonitor<T> monitor(control);
     RunState<T> s;
@@ -256,61 +322,8 @@ EstimatorFn<T> plugin_run(const specbench_estimator* estimator, std::string orig
     std::sort(s.checkpoints.begin(), s.checkpoints.end());
     s.checkpoints.erase(std::unique(s.checkpoints.begin(), s.checkpoints.end()),
                         s.checkpoints.end());
-
-    const int precision = std::is_same_v<T, float> ? SPECBENCH_F32 : SPECBENCH_F64;
-    const specbench_operator c_op{&s,
-                                  s.m,
-                                  s.n,
-                                  precision,
-                                  op_apply<T>,
-                                  op_apply_transpose<T>,
-                                  op_apply_gram<T>,
-                                  op_apply_block<T>,
-                                  op_apply_transpose_block<T>};
-    const specbench_params c_params{&s, param_get_int<T>, param_get_real<T>, param_get_bool<T>,
-                                    param_get_string<T>};
-    specbench_rng c_rng{&s, control.seed, rng_gaussian<T>, rng_next<T>};
-    const bool start_u = control.start_u.size() == std::size_t(s.m);
-    const bool start_v = control.start_v.size() == std::size_t(s.n);
-    const specbench_control c_control{&s,
-                                      s.checkpoints.data(),
-                                      std::int64_t(s.checkpoints.size()),
-                                      start_u ? control.start_u.data() : nullptr,
-                                      start_v ? control.start_v.data() : nullptr,
-                                      control_records<T>,
-                                      control_wants<T>,
-                                      control_iteration<T>};
-
-    EstimateResult<T> r;
-    r.u.assign(std::size_t(s.m), std::numeric_limits<T>::quiet_NaN());
-    r.v.assign(std::size_t(s.n), std::numeric_limits<T>::quiet_NaN());
-    specbench_result c_result{};
-    c_result.sigma = std::numeric_limits<double>::quiet_NaN();
-    c_result.u = r.u.data();
-    c_result.v = r.v.data();
-    c_result.status = SPECBENCH_FAILED;
-    const int code = estimator->run(&c_op, &c_params, &c_rng, &c_control, &c_result);
-
-    const std::string message(c_result.message, strnlen(c_result.message, sizeof c_result.message));
-    if (!s.error.empty()) throw std::runtime_error(where + ": " + s.error);
-    if (code != 0 || c_result.status == SPECBENCH_FAILED)
-      throw std::runtime_error(where + " failed" +
-                               (code != 0 ? " (returned " + std::to_string(code) + ")" : "") +
-                               (message.empty() ? "" : ": " + message));
-    r.status = to_status(c_result.status, where);
-    r.sigma = T(c_result.sigma);
-    if (!std::isfinite(r.sigma) || r.sigma < 0)
-      throw std::runtime_error(where + ": sigma = " + std::to_string(c_result.sigma) +
-                               " is not a finite nonnegative number");
-    if (c_result.iterations < 0)
-      throw std::runtime_error(where + ": iterations = " + std::to_string(c_result.iterations));
-    if (c_result.iterations < s.last_iteration)
-      throw std::runtime_error(where + ": " + std::to_string(c_result.iterations) +
-                               " iterations, after reporting iteration " +
-                               std::to_string(s.last_iteration));
-    require_unit(r.u.data(), s.m, "u", where + ": the result");
-    require_unit(r.v.data(), s.n, "v", where + ": the result");
-    r.iterations = c_result.iterations;
+    EstimateResult<T> r =
+        call(*estimator, s, control, origin + ": estimator '" + estimator->name + "'");
     r.products = a.products();
     return monitor.finish(std::move(r));
   };
