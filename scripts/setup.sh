@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs specbench's build and run dependencies from Debian packages, idempotently:
 # packages already present are left alone, and apt-get runs only when something is missing.
-#   bash scripts/setup.sh [sanitize]
+#   bash scripts/setup.sh [sanitize] [peers]
 set -euo pipefail
 
 packages=(
@@ -13,7 +13,14 @@ packages=(
   strace  # tests/cli: the order of open, fsync, rename in an atomic write
 )
 # `setup.sh sanitize`: also clang and its sanitizer/libFuzzer runtimes (scripts/build_sanitize.sh)
-if [ "${1:-}" = sanitize ]; then packages+=(clang libclang-rt-14-dev); fi
+# `setup.sh peers`: also the Python libraries of the peer plug-ins (plugins/peers/, configs/peers.toml)
+for group in "$@"; do
+  case $group in
+    sanitize) packages+=(clang libclang-rt-14-dev) ;;
+    peers) packages+=(python3-scipy python3-sklearn python3-torch) ;;
+    *) echo "setup.sh: unknown group '$group' (sanitize, peers)" >&2; exit 2 ;;
+  esac
+done
 
 missing=()
 for p in "${packages[@]}"; do
