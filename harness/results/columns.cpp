@@ -104,6 +104,7 @@ const std::vector<RunColumn>& run_columns() {
       {"status", T::Status, "", &Row::status},
       {"message", T::Text, "", &Row::message},
       {"cell", T::Text, "", &Row::cell},
+      {"counted_by", T::Text, "", &Row::counted_by},
   };
   return columns;
 }
@@ -134,11 +135,17 @@ RunsFile read_runs(const std::filesystem::path& path) {
   const auto& columns = run_columns();
   RunsFile file;
   bool header_seen = false;
+  std::size_t width = columns.size();  // the header's columns
   file.torn =
       tokenize_csv(read_text(path), [&](std::vector<std::string>& fields, std::size_t line) {
         if (!header_seen) {
           header_seen = true;
-          bool same = fields.size() == columns.size();
+          // A file of the columns before `counted_by` (the last, added for external
+          // estimators) reads with counted_by = "harness", its default: older baselines stay
+          // readable for compare, record and history.
+          width = fields.size() + 1 == columns.size() ? fields.size() : columns.size();
+          file.legacy = width < columns.size();
+          bool same = fields.size() == width;
           for (std::size_t k = 0; same && k < fields.size(); ++k)
             same = fields[k] == columns[k].name;
           if (!same)
@@ -151,13 +158,13 @@ RunsFile read_runs(const std::filesystem::path& path) {
                                   "'): written by another version, or not a runs.csv");
           return;
         }
-        if (fields.size() != columns.size())
+        if (fields.size() != width)
           throw InvalidArgument(path.string() + ":" + std::to_string(line) + ": " +
                                 std::to_string(fields.size()) + " fields, the header has " +
-                                std::to_string(columns.size()) +
+                                std::to_string(width) +
                                 (fields.size() == 1 && fields[0].empty() ? " (a blank line)" : ""));
         Row row;
-        for (std::size_t k = 0; k < columns.size(); ++k)
+        for (std::size_t k = 0; k < width; ++k)
           parse_field(path, line, columns[k], fields[k], row);
         file.rows.push_back(std::move(row));
         file.lines.push_back(line);
