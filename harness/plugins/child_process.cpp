@@ -168,7 +168,7 @@ void ChildProcess::write(std::string_view bytes, Deadline deadline) {
   while (sigtimedwait(&pipe_set, nullptr, &zero) > 0) {
   }
   pthread_sigmask(SIG_SETMASK, &old, nullptr);
-  if (timed_out) throw PluginTimeout("timed out while the harness was writing to it");
+  if (timed_out) throw PluginTimeout("while the harness was writing to it");
   if (!failure.empty()) fail_closed("cannot write to the plug-in (" + failure + ")");
 }
 
@@ -182,7 +182,7 @@ std::string ChildProcess::read_line(std::size_t max_length, Deadline deadline) {
       return line;
     }
     if (buffer_.size() > max_length) break;
-    if (!wait_for(out_, POLLIN, deadline)) throw PluginTimeout("timed out waiting for a message");
+    if (!wait_for(out_, POLLIN, deadline)) throw PluginTimeout("waiting for a message");
     char chunk[65536];
     const ssize_t got = ::read(out_, chunk, sizeof chunk);
     if (got > 0) buffer_.append(chunk, std::size_t(got));
@@ -203,7 +203,7 @@ void ChildProcess::read_bytes(char* out, std::size_t n, Deadline deadline) {
   std::size_t have = first;
   while (have < n) {
     if (!wait_for(out_, POLLIN, deadline))
-      throw PluginTimeout("timed out waiting for a binary payload (" + std::to_string(have) +
+      throw PluginTimeout("waiting for a binary payload (" + std::to_string(have) +
                           " of " + std::to_string(n) + " bytes received)");
     const ssize_t got = ::read(out_, out + have, n - have);
     if (got > 0) have += std::size_t(got);

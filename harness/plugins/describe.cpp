@@ -144,8 +144,14 @@ EstimatorInfo describe_external(const std::string& name, const ExternalCommand& 
       throw PluginError("--describe did not print one JSON object: '" + text.substr(0, 80) + "'");
     parse_description(json, info);
   } catch (const PluginError& e) {
+    child.kill();
     const std::string tail = child.stderr_tail();
-    throw PluginError(std::string(e.what()) + (tail.empty() ? "" : "; stderr: " + tail));
+    const bool timeout = dynamic_cast<const PluginTimeout*>(&e) != nullptr;
+    const std::string what =
+        timeout ? "--describe timed out after " + format_value(ParamValue(command.timeout_s)) +
+                      " s (timeout in the config) " + e.what() + "; killed"
+                : std::string(e.what());
+    throw PluginError(what + (tail.empty() ? "" : "; stderr: " + tail));
   }
   info.name = name;
   info.origin = command.text();

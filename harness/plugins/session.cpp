@@ -220,7 +220,7 @@ EstimateResult<T> run_external(const ExternalCommand& command, const Operator<T>
     std::string message = "plug-in " + command.text() + ": ";
     if (timeout)
       message += "timed out after " + format_value(ParamValue(command.timeout_s)) +
-                 " s (timeout in the config) and was killed; " + e.what();
+                 " s (timeout in the config) " + e.what() + "; the plug-in was killed";
     else
       message += e.what();
     throw PluginError(message + (tail.empty() ? "; stderr: (empty)" : "; stderr: " + tail));
