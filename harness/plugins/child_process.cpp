@@ -52,8 +52,8 @@ struct SpawnAttributes {
     posix_spawnattr_setsigmask(&attr, &none);
     posix_spawnattr_setsigdefault(&attr, &all);
     posix_spawnattr_setpgroup(&attr, 0);
-    posix_spawnattr_setflags(&attr,
-                             POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    posix_spawnattr_setflags(
+        &attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
   }
   ~SpawnAttributes() { posix_spawnattr_destroy(&attr); }
 };
@@ -70,12 +70,11 @@ std::string exit_text(int status) {
 
 Deadline deadline_in(double seconds) {
   const double capped = std::clamp(seconds, 0.0, 1e7);  // ~4 months: never overflows
-  return Clock::now() + std::chrono::duration_cast<Clock::duration>(
-                            std::chrono::duration<double>(capped));
+  return Clock::now() +
+         std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(capped));
 }
 
-ChildProcess::ChildProcess(const std::vector<std::string>& argv,
-                           const std::filesystem::path& cwd) {
+ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::filesystem::path& cwd) {
   if (argv.empty()) throw PluginError("an empty command");
   int in[2], out[2], err[2];
   make_pipe(in);
@@ -155,13 +154,18 @@ void ChildProcess::write(std::string_view bytes, Deadline deadline) {
   std::string failure;
   bool timed_out = false;
   while (!bytes.empty() && failure.empty()) {
-    if (in_ < 0) failure = "its stdin is closed";
-    else if (!wait_for(in_, POLLOUT, deadline)) timed_out = true, failure = "timeout";
+    if (in_ < 0)
+      failure = "its stdin is closed";
+    else if (!wait_for(in_, POLLOUT, deadline))
+      timed_out = true, failure = "timeout";
     else {
       const ssize_t put = ::write(in_, bytes.data(), bytes.size());
-      if (put > 0) bytes.remove_prefix(std::size_t(put));
-      else if (put < 0 && errno == EPIPE) failure = "it closed its stdin";
-      else if (put < 0 && errno != EAGAIN && errno != EINTR) failure = std::strerror(errno);
+      if (put > 0)
+        bytes.remove_prefix(std::size_t(put));
+      else if (put < 0 && errno == EPIPE)
+        failure = "it closed its stdin";
+      else if (put < 0 && errno != EAGAIN && errno != EINTR)
+        failure = std::strerror(errno);
     }
   }
   const timespec zero{0, 0};
@@ -185,7 +189,8 @@ std::string ChildProcess::read_line(std::size_t max_length, Deadline deadline) {
     if (!wait_for(out_, POLLIN, deadline)) throw PluginTimeout("waiting for a message");
     char chunk[65536];
     const ssize_t got = ::read(out_, chunk, sizeof chunk);
-    if (got > 0) buffer_.append(chunk, std::size_t(got));
+    if (got > 0)
+      buffer_.append(chunk, std::size_t(got));
     else if (got == 0)
       fail_closed(buffer_.empty() ? "the plug-in closed its stdout"
                                   : "the plug-in closed its stdout in the middle of a line");
@@ -203,10 +208,11 @@ void ChildProcess::read_bytes(char* out, std::size_t n, Deadline deadline) {
   std::size_t have = first;
   while (have < n) {
     if (!wait_for(out_, POLLIN, deadline))
-      throw PluginTimeout("waiting for a binary payload (" + std::to_string(have) +
-                          " of " + std::to_string(n) + " bytes received)");
+      throw PluginTimeout("waiting for a binary payload (" + std::to_string(have) + " of " +
+                          std::to_string(n) + " bytes received)");
     const ssize_t got = ::read(out_, out + have, n - have);
-    if (got > 0) have += std::size_t(got);
+    if (got > 0)
+      have += std::size_t(got);
     else if (got == 0)
       fail_closed("the plug-in closed its stdout after " + std::to_string(have) + " of the " +
                   std::to_string(n) + " bytes of a binary payload");
@@ -246,8 +252,11 @@ std::string ChildProcess::finish(Deadline deadline) {
       kill();
       return "did not exit in time and was killed";
     }
-    if (out_ < 0 && err_ < 0) std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    else wait_for(out_ >= 0 ? out_ : err_, POLLIN, std::min(deadline, Clock::now() + std::chrono::milliseconds(20)));
+    if (out_ < 0 && err_ < 0)
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    else
+      wait_for(out_ >= 0 ? out_ : err_, POLLIN,
+               std::min(deadline, Clock::now() + std::chrono::milliseconds(20)));
     if (out_ >= 0) {  // anything after the result is ignored (but read, so the child can exit)
       char chunk[4096];
       if (::read(out_, chunk, sizeof chunk) == 0) close_fd(out_);
@@ -267,9 +276,12 @@ std::string ChildProcess::stderr_tail() {
   read_stderr();
   std::string out;
   for (char c : tail_) {
-    if (c == '\n') out += " | ";
-    else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) out += ' ';
-    else out += c;
+    if (c == '\n')
+      out += " | ";
+    else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+      out += ' ';
+    else
+      out += c;
   }
   while (out.size() >= 3 && out.compare(out.size() - 3, 3, " | ") == 0) out.resize(out.size() - 3);
   return out;

@@ -43,7 +43,8 @@ ParamSpec parse_param(const nlohmann::json& p, std::size_t index) {
   for (const auto& [key, value] : p.items())
     if (key != "name" && key != "type" && key != "default" && key != "min" && key != "max" &&
         key != "choices" && key != "help")
-      bad(where, "unknown key '" + key + "' (accepted: name, type, default, min, max, choices, help)");
+      bad(where,
+          "unknown key '" + key + "' (accepted: name, type, default, min, max, choices, help)");
   ParamSpec spec;
   if (!p.contains("name") || !p["name"].is_string() || p["name"].get<std::string>().empty())
     bad(where, "needs a non-empty string 'name'");
@@ -53,15 +54,21 @@ ParamSpec parse_param(const nlohmann::json& p, std::size_t index) {
     bad(where, "'" + spec.name + "' is a key of the config entry itself, not a parameter name");
   const std::string type = p.value("type", std::string());
   const std::string named = where + " '" + spec.name + "'";
-  if (type == "int") spec.type = ParamType::Int;
-  else if (type == "real") spec.type = ParamType::Real;
-  else if (type == "bool") spec.type = ParamType::Bool;
-  else if (type == "string") spec.type = p.contains("choices") ? ParamType::Choice : ParamType::String;
-  else bad(named, "'type' must be one of int, real, string, bool");
+  if (type == "int")
+    spec.type = ParamType::Int;
+  else if (type == "real")
+    spec.type = ParamType::Real;
+  else if (type == "bool")
+    spec.type = ParamType::Bool;
+  else if (type == "string")
+    spec.type = p.contains("choices") ? ParamType::Choice : ParamType::String;
+  else
+    bad(named, "'type' must be one of int, real, string, bool");
   if (p.contains("choices")) {
     if (spec.type != ParamType::Choice || !p["choices"].is_array() || p["choices"].empty())
       bad(named, "'choices' must be a non-empty list of strings (string parameters only)");
-    for (const auto& c : p["choices"]) spec.choices.push_back(value_text(c, spec.type, named + " choices"));
+    for (const auto& c : p["choices"])
+      spec.choices.push_back(value_text(c, spec.type, named + " choices"));
   }
   for (const char* bound : {"min", "max"})
     if (p.contains(bound)) {
@@ -89,7 +96,8 @@ void parse_description(const nlohmann::json& d, EstimatorInfo& info) {
   for (const auto& [key, value] : d.items())
     if (key != "summary" && key != "params" && key != "iteration_param" && key != "nested" &&
         key != "protocol")
-      bad("key '" + key + "'", "unknown (accepted: summary, params, iteration_param, nested, protocol)");
+      bad("key '" + key + "'",
+          "unknown (accepted: summary, params, iteration_param, nested, protocol)");
   if (d.contains("protocol") && d["protocol"] != kProtocolVersion)
     bad("protocol", "this harness speaks protocol " + std::to_string(kProtocolVersion));
   if (!d.contains("summary") || !d["summary"].is_string()) bad("summary", "needs a string");
@@ -147,10 +155,10 @@ EstimatorInfo describe_external(const std::string& name, const ExternalCommand& 
     child.kill();
     const std::string tail = child.stderr_tail();
     const bool timeout = dynamic_cast<const PluginTimeout*>(&e) != nullptr;
-    const std::string what =
-        timeout ? "--describe timed out after " + format_value(ParamValue(command.timeout_s)) +
-                      " s (timeout in the config) " + e.what() + "; killed"
-                : std::string(e.what());
+    const std::string what = timeout ? "--describe timed out after " +
+                                           format_value(ParamValue(command.timeout_s)) +
+                                           " s (timeout in the config) " + e.what() + "; killed"
+                                     : std::string(e.what());
     throw PluginError(what + (tail.empty() ? "" : "; stderr: " + tail));
   }
   info.name = name;
@@ -158,7 +166,9 @@ EstimatorInfo describe_external(const std::string& name, const ExternalCommand& 
   info.power_of_two_scaling = false;  // the plug-in sees A itself (matrix mode), unscaled
   info.self_reported = command.mode == ExternalMode::Matrix;
   info.run_f32 = [command](const Operator<float>& a, const ParamSet& p, Rng& rng,
-                           const RunControl<float>& c) { return run_external(command, a, p, rng, c); };
+                           const RunControl<float>& c) {
+    return run_external(command, a, p, rng, c);
+  };
   info.run_f64 = [command](const Operator<double>& a, const ParamSet& p, Rng& rng,
                            const RunControl<double>& c) {
     return run_external(command, a, p, rng, c);

@@ -141,8 +141,8 @@ std::shared_ptr<const MatrixFile> matrix_file(const Operator<T>& a) {
     h = fnv(m.outerIndexPtr(), sizeof(*m.outerIndexPtr()) * std::size_t(m.outerSize() + 1), h);
   }
   const std::string format = dense ? "npy" : "mtx";
-  const auto key = std::make_tuple(format + char('0' + sizeof(T)), (long long)a.rows(),
-                                   (long long)a.cols(), h);
+  const auto key =
+      std::make_tuple(format + char('0' + sizeof(T)), (long long)a.rows(), (long long)a.cols(), h);
   FileCache& c = cache();
   std::lock_guard lock(c.mutex);
   if (auto existing = c.files[key].lock()) return existing;

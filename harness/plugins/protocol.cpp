@@ -26,11 +26,9 @@ nlohmann::json parse_control_line(std::string_view line) {
       if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
     return "'" + start + (line.size() > 80 ? "...'" : "'");
   };
-  if (message.is_discarded())
-    throw PluginError("malformed JSON from the plug-in: " + quote());
+  if (message.is_discarded()) throw PluginError("malformed JSON from the plug-in: " + quote());
   if (!message.is_object() || !message.contains("type") || !message["type"].is_string())
-    throw PluginError("a control line that is not a JSON object with a string 'type': " +
-                      quote());
+    throw PluginError("a control line that is not a JSON object with a string 'type': " + quote());
   return message;
 }
 
@@ -47,8 +45,7 @@ long long integer_field(const nlohmann::json& message, std::string_view key, lon
                           ? max + (max < std::numeric_limits<long long>::max())
                           : it->get<long long>();
   if (v < min || v > max)
-    bad_field(message, key,
-              "must be in " + std::to_string(min) + ".." + std::to_string(max));
+    bad_field(message, key, "must be in " + std::to_string(min) + ".." + std::to_string(max));
   return v;
 }
 

@@ -59,8 +59,8 @@ std::string encode_vector(std::span<const T> x) {
 template <class T>
 void decode_vector(std::string_view bytes, std::span<T> x, std::string_view what) {
   if (bytes.size() != x.size() * sizeof(T))
-    throw PluginError(std::string(what) + ": " + std::to_string(bytes.size()) +
-                      " bytes for " + std::to_string(x.size()) + " entries");
+    throw PluginError(std::string(what) + ": " + std::to_string(bytes.size()) + " bytes for " +
+                      std::to_string(x.size()) + " entries");
   std::string copy(bytes);
   if constexpr (std::endian::native == std::endian::big)
     for (std::size_t i = 0; i < x.size(); ++i)
@@ -84,7 +84,9 @@ class Channel {
     send({{"type", "vector"}, {"length", x.size()}});
     child_.write(encode_vector<T>(x), deadline_);
   }
-  nlohmann::json receive() { return parse_control_line(child_.read_line(kMaxControlLine, deadline_)); }
+  nlohmann::json receive() {
+    return parse_control_line(child_.read_line(kMaxControlLine, deadline_));
+  }
   /// The payload announced by `message` under `key` ("length", "u_length", ...), which must be
   /// `expected` entries: checked before anything is read or allocated.
   template <class T>
@@ -92,8 +94,8 @@ class Channel {
                                 std::size_t expected, std::string_view what) {
     const long long length = integer_field(message, key, 0, 1LL << 40);
     if (std::size_t(length) != expected)
-      throw PluginError(std::string(what) + ": " + std::string(key) + " " +
-                        std::to_string(length) + ", expected " + std::to_string(expected));
+      throw PluginError(std::string(what) + ": " + std::string(key) + " " + std::to_string(length) +
+                        ", expected " + std::to_string(expected));
     std::string bytes(expected * sizeof(T), '\0');
     child_.read_bytes(bytes.data(), bytes.size(), deadline_);
     std::vector<T> x(expected);

@@ -58,14 +58,18 @@ class Session {
       const nlohmann::json message = channel_.receive();
       const std::string type = message["type"];
       if (type == "result") return result(message);
-      if (type == "checkpoint") checkpoint(message);
+      if (type == "checkpoint")
+        checkpoint(message);
       else if (type == "error")
         throw PluginError("the plug-in reported an error: " + text_field(message, "message", ""));
-      else if (type == "gaussian") gaussian(message);
-      else if (operator_mode() && (type == "apply" || type == "apply_transpose")) product(message);
+      else if (type == "gaussian")
+        gaussian(message);
+      else if (operator_mode() && (type == "apply" || type == "apply_transpose"))
+        product(message);
       else if (type == "apply" || type == "apply_transpose")
         throw PluginError("'" + type + "' in matrix mode (the plug-in has the matrix file)");
-      else throw PluginError("unknown request '" + type.substr(0, 40) + "'");
+      else
+        throw PluginError("unknown request '" + type.substr(0, 40) + "'");
     }
   }
 
@@ -77,17 +81,20 @@ class Session {
   /// apply: x (n x k, column-major) -> A x (m x k); apply_transpose: y (m x k) -> A^T y.
   void product(const nlohmann::json& message) {
     const bool transpose = message["type"] == "apply_transpose";
-    const long long k = message.contains("columns")
-                            ? integer_field(message, "columns", 1, kMaxBlockColumns)
-                            : 1;
+    const long long k =
+        message.contains("columns") ? integer_field(message, "columns", 1, kMaxBlockColumns) : 1;
     const std::size_t in = transpose ? m() : n(), out = transpose ? n() : m();
     const std::string what = std::string(transpose ? "apply_transpose" : "apply");
     const std::vector<T> x = channel_.receive_vector<T>(message, "length", in * k, what);
     std::vector<T> y(out * std::size_t(k));
-    if (k == 1 && transpose) counted_.apply_transpose(std::span<const T>(x), std::span<T>(y));
-    else if (k == 1) counted_.apply(std::span<const T>(x), std::span<T>(y));
-    else if (transpose) counted_.apply_transpose_block(k, x.data(), y.data());
-    else counted_.apply_block(k, x.data(), y.data());
+    if (k == 1 && transpose)
+      counted_.apply_transpose(std::span<const T>(x), std::span<T>(y));
+    else if (k == 1)
+      counted_.apply(std::span<const T>(x), std::span<T>(y));
+    else if (transpose)
+      counted_.apply_transpose_block(k, x.data(), y.data());
+    else
+      counted_.apply_block(k, x.data(), y.data());
     channel_.send_vector<T>(std::span<const T>(y));
   }
 
@@ -186,9 +193,12 @@ nlohmann::json params_json(const ParamSet& params) {
 template <class T>
 EstimateResult<T> run_external(const ExternalCommand& command, const Operator<T>& a,
                                const ParamSet& params, Rng& rng, const RunControl<T>& control) {
-  nlohmann::json start = {{"type", "start"},        {"protocol", kProtocolVersion},
-                          {"m", a.rows()},          {"n", a.cols()},
-                          {"dtype", dtype<T>()},    {"params", params_json(params)},
+  nlohmann::json start = {{"type", "start"},
+                          {"protocol", kProtocolVersion},
+                          {"m", a.rows()},
+                          {"n", a.cols()},
+                          {"dtype", dtype<T>()},
+                          {"params", params_json(params)},
                           {"checkpoints", control.checkpoints}};
   // The seed is in the generator (a plug-in that wants numbers asks for `gaussian`); a
   // derived integer lets a plug-in seed a generator of its own reproducibly.

@@ -164,8 +164,7 @@ RunsFile read_runs(const std::filesystem::path& path) {
                                 std::to_string(width) +
                                 (fields.size() == 1 && fields[0].empty() ? " (a blank line)" : ""));
         Row row;
-        for (std::size_t k = 0; k < width; ++k)
-          parse_field(path, line, columns[k], fields[k], row);
+        for (std::size_t k = 0; k < width; ++k) parse_field(path, line, columns[k], fields[k], row);
         file.rows.push_back(std::move(row));
         file.lines.push_back(line);
       });

@@ -32,9 +32,12 @@ ExternalCommand read_command(const ConfigReader& cfg, const toml::table& entry) 
   command.cwd = std::filesystem::absolute(cfg.folder().empty() ? "." : cfg.folder());
   if (const toml::node* mode = entry.get("mode")) {
     const auto text = mode->value<std::string>();
-    if (text == "operator") command.mode = ExternalMode::Operator;
-    else if (text == "matrix") command.mode = ExternalMode::Matrix;
-    else cfg.fail(mode, "mode", "expected \"operator\" or \"matrix\"");
+    if (text == "operator")
+      command.mode = ExternalMode::Operator;
+    else if (text == "matrix")
+      command.mode = ExternalMode::Matrix;
+    else
+      cfg.fail(mode, "mode", "expected \"operator\" or \"matrix\"");
   }
   if (const toml::node* timeout = entry.get("timeout")) {
     const auto seconds = timeout->value<double>();
@@ -55,9 +58,9 @@ bool is_external_entry_key(const std::string& key) {
 const EstimatorInfo& external_estimator(const ConfigReader& cfg, const toml::table& entry,
                                         const std::string& name) {
   const ExternalCommand command = read_command(cfg, entry);
-  const std::string identity = command.text() + (command.mode == ExternalMode::Matrix ? " [matrix]" : " [operator]") +
-                               " timeout " + std::to_string(command.timeout_s) + " in " +
-                               command.cwd.string();
+  const std::string identity =
+      command.text() + (command.mode == ExternalMode::Matrix ? " [matrix]" : " [operator]") +
+      " timeout " + std::to_string(command.timeout_s) + " in " + command.cwd.string();
   auto& registry = EstimatorRegistry::instance();
   if (const EstimatorInfo* known = registry.find(name)) {
     const auto it = registered().find(name);
