@@ -8,6 +8,8 @@
 #include <boost/test/unit_test.hpp>
 #include <chrono>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <limits>
 #include <string>
 #include <thread>
@@ -17,6 +19,8 @@
 #include "harness/plugins/child_process.hpp"
 #include "harness/plugins/external.hpp"
 #include "harness/plugins/protocol.hpp"
+#include "harness/results/columns.hpp"
+#include "harness/results/output.hpp"
 
 namespace specbench {
 namespace {
@@ -183,6 +187,38 @@ BOOST_AUTO_TEST_CASE(an_operator_cell_is_answered_and_counted_by_the_harness) {
   BOOST_TEST(r.sigma == 5.0);  // ||(3, 4, 0)|| exactly
   BOOST_TEST(r.products == 1);
   BOOST_TEST(r.u[1] == 0.8);
+}
+
+BOOST_AUTO_TEST_CASE(runs_files_without_counted_by_still_read) {
+  // A runs.csv of the columns before counted_by (e.g. results/baselines/regression) reads with
+  // counted_by = "harness" and is marked legacy (resume refuses to append to it); one column
+  // fewer than that is refused.
+  Row row;
+  row.matrix = "gaussian:m=3,n=2";
+  row.estimator = "power";
+  row.counted_by = "plugin";
+  const auto dir = std::filesystem::temp_directory_path() / "specbench_test_legacy_runs";
+  std::filesystem::create_directories(dir);
+  std::string header = csv_header(), line = csv_line(row);
+  const auto cut = [](std::string text) {  // drop the last field
+    text.pop_back();
+    return text.substr(0, text.rfind(',')) + "\n";
+  };
+  const auto write_text = [](const std::filesystem::path& path, const std::string& text) {
+    std::ofstream(path) << text;
+  };
+  write_text(dir / "old.csv", cut(header) + cut(line));
+  const RunsFile old = read_runs(dir / "old.csv");
+  BOOST_TEST(old.legacy);
+  BOOST_TEST(old.rows.at(0).counted_by == "harness");
+  BOOST_TEST(old.rows.at(0).estimator == "power");
+  write_text(dir / "new.csv", header + line);
+  const RunsFile now = read_runs(dir / "new.csv");
+  BOOST_TEST(!now.legacy);
+  BOOST_TEST(now.rows.at(0).counted_by == "plugin");
+  write_text(dir / "short.csv", cut(cut(header)) + cut(cut(line)));
+  BOOST_CHECK_THROW(read_runs(dir / "short.csv"), InvalidArgument);
+  std::filesystem::remove_all(dir);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
