@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <map>
 
 #include "harness/plugins/child_process.hpp"
@@ -57,6 +58,9 @@ bool is_external_entry_key(const std::string& key) {
 
 const EstimatorInfo& external_estimator(const ConfigReader& cfg, const toml::table& entry,
                                         const std::string& name) {
+  if (const char* off = std::getenv("SPECBENCH_EXTERNAL"); off && std::string(off) == "off")
+    cfg.fail(entry.get("command"), "command",
+             "external estimators are disabled here (SPECBENCH_EXTERNAL=off)");
   const ExternalCommand command = read_command(cfg, entry);
   const std::string identity =
       command.text() + (command.mode == ExternalMode::Matrix ? " [matrix]" : " [operator]") +

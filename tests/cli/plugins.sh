@@ -117,3 +117,47 @@ printf '[[block]]\nmatrices = ["gaussian:m=10,n=10"]\n[[block.estimators]]\nname
 expect "plugins: parameters checked against the declared schema" 2 "param.toml:6: key 'iter': estimator 'p' has no such parameter; accepted: iters" -- run "$tmp/param.toml" --out "$tmp/param"
 # runs.csv files from before counted_by (the committed baseline) still read: compare passes.
 expect "plugins: an older runs.csv (no counted_by) still compares" 0 "PASS|pass" -- compare results/baselines/regression results/baselines/regression
+
+# Sparse storage (lp_afiro, CSR) and float32: py_svd reads the .mtx file the harness wrote,
+# py_power gets float32 vectors.
+cat >"$tmp/plugins_sparse.toml" <<TOML
+[[block]]
+matrices = ["$root/data/matrices/lp_afiro.mtx"]
+precisions = ["f64", "f32"]
+[[block.estimators]]
+name = "power"
+iters = [64]
+[[block.estimators]]
+name = "py_power"
+command = ["/usr/bin/python3", "$root/examples/plugins/py_power.py"]
+iters = [64]
+[[block.estimators]]
+name = "py_svd"
+command = ["/usr/bin/python3", "$root/examples/plugins/py_svd.py"]
+mode = "matrix"
+TOML
+expect "plugins: sparse storage and f32" 0 "wrote 6 rows" -- run "$tmp/plugins_sparse.toml" --out "$tmp/plugins_sparse" -q
+out=$("$py" - "$tmp/plugins_sparse/runs.csv" <<'PY' 2>&1
+import csv, sys
+rows = {(r["estimator"], r["precision"]): r for r in csv.DictReader(open(sys.argv[1]))}
+errors = []
+for p in ("f64", "f32"):
+    svd, power, py = rows[("py_svd", p)], rows[("power", p)], rows[("py_power", p)]
+    if svd["storage"] != "sparse" or svd["counted_by"] != "plugin":
+        errors.append(f"py_svd {p}: storage {svd['storage']}, counted_by {svd['counted_by']}")
+    # sigma1 from the exact file contents by a backward-stable SVD (in float32 for f32 runs:
+    # 27 x 51 entries, a few hundred ulps of float at most)
+    if float(svd["rel_err"]) > (1e-13 if p == "f64" else 1e-4):
+        errors.append(f"py_svd {p}: rel_err {svd['rel_err']}")
+    # The same recurrence from the same start; rounding differs (f64: <= 1e-10 as above; f32:
+    # u = 6e-8, eta = 2 N u sqrt(r) ~ 3e-5 per product, 128 products: ~4e-3 at worst).
+    tol = 1e-10 if p == "f64" else 5e-3
+    if abs(float(py["rel_err"]) - float(power["rel_err"])) > tol or py["matvecs"] != "128":
+        errors.append(f"py_power {p}: rel_err {py['rel_err']} vs {power['rel_err']}, matvecs {py['matvecs']}")
+print("\n".join(errors) if errors else "all good")
+PY
+)
+[ "$out" = "all good" ] && ok "plugins: sparse (.mtx file) and f32 (float32 vectors) rows match power and the reference" || bad "plugins: sparse/f32 rows" "$out"
+out=$(SPECBENCH_EXTERNAL=off "$bin" run "$tmp/plugins_sparse.toml" --out "$tmp/plugins_off" 2>&1)
+[ $? -eq 2 ] && grep -q "plugins_sparse.toml:9: key 'command': external estimators are disabled" <<<"$out" &&
+  ok "plugins: SPECBENCH_EXTERNAL=off refuses commands" || bad "plugins: SPECBENCH_EXTERNAL=off" "$out"
