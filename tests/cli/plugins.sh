@@ -1,6 +1,12 @@
 # External estimators (harness/plugins/, README "External estimators"): sourced by test_cli.sh,
 # whose helpers (expect, ok, bad) and $bin, $tmp, $py it uses. ~10 s: two 2-second timeouts.
 root=$(pwd)
+# Our own copy of the failing plug-in and our own TMPDIR (the matrix-file folders), so that the
+# leftover checks below see this test's processes and folders only.
+mkdir -p "$tmp/plugbin" "$tmp/plugtmp"
+cp "$root/tests/plugins/misbehave.py" "$tmp/plugbin/misbehave.py"
+saved_tmpdir=${TMPDIR-}
+export TMPDIR="$tmp/plugtmp"
 cat >"$tmp/plugins.toml" <<TOML
 [sweep]
 seeds = 2
@@ -22,7 +28,7 @@ timeout = 30
 matrices = ["gaussian:m=30,n=20"]
 [[block.estimators]]
 name = "bad"
-command = ["/usr/bin/python3", "$root/tests/plugins/misbehave.py"]
+command = ["/usr/bin/python3", "$tmp/plugbin/misbehave.py"]
 timeout = 2
 fault = ["none", "crash", "sleep", "silent", "garbage", "nan", "wrong_length", "short_payload", "unknown", "early_exit", "huge_length", "bad_checkpoint", "error"]
 TOML
@@ -95,8 +101,8 @@ print("\n".join(errors) if errors else "all good")
 PY
 )
 [ "$out" = "all good" ] && ok "plugins: py_power equals power, py_svd exact, every fault an error row, others intact, deterministic" || bad "plugins: rows" "$out"
-pgrep -f "tests/plugins/misbehave.py" >/dev/null && bad "plugins: a killed plug-in is still running" "$(pgrep -af misbehave.py)" || ok "plugins: no plug-in process left behind"
-ls "${TMPDIR:-/tmp}" | grep -q "^specbench-plugins-" && bad "plugins: a matrix-file folder was left behind" "$(ls -d "${TMPDIR:-/tmp}"/specbench-plugins-*)" || ok "plugins: matrix files removed at exit"
+pgrep -f "$tmp/plugbin/misbehave.py" >/dev/null && bad "plugins: a killed plug-in is still running" "$(pgrep -af "$tmp/plugbin/misbehave.py")" || ok "plugins: no plug-in process left behind"
+[ -z "$(ls -A "$tmp/plugtmp")" ] && ok "plugins: matrix files removed at exit" || bad "plugins: a matrix-file folder was left behind" "$(ls -A "$tmp/plugtmp")"
 
 describe() {  # describe NAME REGEX WORDS...: a config whose plug-in's --describe fails
   local name=$1 regex=$2
@@ -161,3 +167,4 @@ PY
 out=$(SPECBENCH_EXTERNAL=off "$bin" run "$tmp/plugins_sparse.toml" --out "$tmp/plugins_off" 2>&1)
 [ $? -eq 2 ] && grep -q "plugins_sparse.toml:9: key 'command': external estimators are disabled" <<<"$out" &&
   ok "plugins: SPECBENCH_EXTERNAL=off refuses commands" || bad "plugins: SPECBENCH_EXTERNAL=off" "$out"
+if [ -n "$saved_tmpdir" ]; then export TMPDIR=$saved_tmpdir; else unset TMPDIR; fi

@@ -55,7 +55,7 @@ BOOST_AUTO_TEST_CASE(csv_quotes_fields_with_commas_and_quotes) {
   BOOST_TEST(std::count(header.begin(), header.end(), ',') + 1 == long(row_columns().size()));
   BOOST_TEST(line.rfind("\"gaussian:m=3,n=2,seed=0\",gaussian,", 0) == 0);
   BOOST_TEST(line.find(",\"iters=5,tol=0\",") != std::string::npos);
-  BOOST_TEST(line.ends_with(",\"said \"\"no\"\"\",,harness"));  // the (empty) cell, counted_by
+  BOOST_TEST(line.ends_with(",\"said \"\"no\"\"\","));  // then the (empty) cell
 }
 
 BOOST_AUTO_TEST_CASE(json_row_has_every_column_and_null_for_nan) {
