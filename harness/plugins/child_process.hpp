@@ -14,6 +14,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace specbench {
@@ -59,6 +60,8 @@ class ChildProcess {
   void read_bytes(char* out, std::size_t n, Deadline deadline);
   /// Closes the child's stdin (end of the conversation).
   void close_stdin();
+  /// Stdout read but not returned yet (a last line without its '\n'), removed from the buffer.
+  std::string take_buffered() { return std::exchange(buffer_, std::string()); }
   /// Waits until `deadline` for the child to exit; kills its process group if it has not.
   /// Returns how it ended ("exited with status 0", "was killed by signal 11 (Segmentation
   /// fault)").

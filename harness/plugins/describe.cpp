@@ -142,8 +142,9 @@ EstimatorInfo describe_external(const std::string& name, const ExternalCommand& 
     } catch (const PluginTimeout&) {
       throw;
     } catch (const PluginError& e) {
-      if (text.empty() || std::string(e.what()).find("closed its stdout") == std::string::npos)
-        throw;
+      if (std::string(e.what()).find("closed its stdout") == std::string::npos) throw;
+      text += child.take_buffered();  // a last line without its '\n'
+      if (text.empty()) throw;
     }
     const std::string ended = child.finish(deadline);
     if (ended != "exited with status 0") throw PluginError("--describe " + ended);

@@ -104,6 +104,11 @@ PY
 pgrep -f "$tmp/plugbin/misbehave.py" >/dev/null && bad "plugins: a killed plug-in is still running" "$(pgrep -af "$tmp/plugbin/misbehave.py")" || ok "plugins: no plug-in process left behind"
 [ -z "$(ls -A "$tmp/plugtmp")" ] && ok "plugins: matrix files removed at exit" || bad "plugins: a matrix-file folder was left behind" "$(ls -A "$tmp/plugtmp")"
 
+pcell=$(grep -m1 ',py_power,' "$tmp/plugins/runs.csv" | awk -F, '{print $NF}')
+expect "plugins: --explain names the command instead of an estimate line" 0 "an external estimator \(/usr/bin/python3 .*py_power.py\): its rows are reproduced by the sweep itself" -- run "$tmp/plugins.toml" --explain "$pcell"
+expect "plugins: plot draws the plug-ins' rows" 0 "" -- plot "$tmp/plugins" --out "$tmp/plugins/figs" --formats png
+[ -s "$tmp/plugins/figs/error_vs_iterations.png" ] && ok "plugins: error_vs_iterations.png written" || bad "plugins: no figure" "$(ls "$tmp/plugins/figs")"
+
 describe() {  # describe NAME REGEX WORDS...: a config whose plug-in's --describe fails
   local name=$1 regex=$2
   shift 2
