@@ -4,7 +4,8 @@
 # examples/plugins/py_power.py (iters = N: 2N products answered over the pipes) against the
 # built-in lanczos:process=gkl,reorth=none (steps = N: the same 2N plain gemv products, O(n)
 # work besides) on dense gaussian 1024^2 and 4096^2. Overhead per product =
-# (median time_s of the plug-in - median time_s of lanczos) / 2N, over 3 seeds. time_s of the
+# median over 5 seeds of (time_s of the plug-in - time_s of lanczos) / 2N, each time_s the
+# median of 3 serial repeats ([sweep] timing = { repeats = 3 }). time_s of the
 # plug-in starts at its hello (after Python and numpy started), so this is the protocol's cost:
 # JSON lines, 8 (m + n) bytes through two pipes, numpy decoding, plus the plug-in's O(n) norms.
 # Usage: bash scripts/bench_plugin.sh [BUILD_DIR]   (default build)
@@ -17,7 +18,8 @@ trap 'rm -rf "$tmp"' EXIT
 bench() {  # bench SIZE N
   cat >"$tmp/b.toml" <<TOML
 [sweep]
-seeds = 3
+seeds = 5
+timing = { repeats = 3 }
 [[block]]
 matrices = ["gaussian:m=$1,n=$1"]
 [[block.estimators]]
@@ -40,12 +42,17 @@ t = {e: statistics.median(float(r["time_s"]) for r in rows if r["estimator"] == 
 p = {e: next(int(r["matvecs"]) for r in rows if r["estimator"] == e) for e in t}
 assert p["lanczos"] == p["py_power"], p
 n, products = int(sys.argv[2]), p["py_power"]
-over = (t["py_power"] - t["lanczos"]) / products
+# paired by seed: each cell's time_s is the median of 3 serial repeats (timing = { repeats = 3 })
+seed = {(r["estimator"], r["seed"]): float(r["time_s"]) for r in rows}
+diffs = sorted((seed[("py_power", s)] - seed[("lanczos", s)]) / products
+               for s in {r["seed"] for r in rows})
+over = statistics.median(diffs)
 print(f"{n}x{n}: {products} products; lanczos {t['lanczos']:.4f} s "
       f"({1e3 * t['lanczos'] / products:.3f} ms/product), py_power {t['py_power']:.4f} s "
       f"({1e3 * t['py_power'] / products:.3f} ms/product); overhead {1e6 * over:.0f} us/product "
-      f"({100 * over / (t['lanczos'] / products):.0f}% of a product)")
+      f"(seeds: {1e6 * diffs[0]:.0f} to {1e6 * diffs[-1]:.0f}; "
+      f"{100 * over / (t['lanczos'] / products):.0f}% of a product)")
 PY
 }
-bench 1024 200
-bench 4096 25
+bench 1024 500
+bench 4096 100
