@@ -227,8 +227,17 @@ void ChildProcess::close_stdin() {
 
 bool ChildProcess::reap(bool block) {
   if (reaped_ || pid_ < 0) return true;
-  const pid_t rc = ::waitpid(pid_, &status_, block ? 0 : WNOHANG);
-  if (rc == pid_ || (rc < 0 && errno == ECHILD)) reaped_ = true;
+  // Has it exited? Asked without reaping (WNOWAIT): while the leader is a zombie its group ID
+  // cannot be reused, so the group (anything the plug-in left running) is killed safely first.
+  siginfo_t info{};
+  const int flags = WEXITED | WNOWAIT | (block ? 0 : WNOHANG);
+  if (::waitid(P_PID, id_t(pid_), &info, flags) != 0) {
+    if (errno == ECHILD) reaped_ = true;
+    return reaped_;
+  }
+  if (info.si_pid != pid_) return false;  // WNOHANG: still running
+  ::kill(-pid_, SIGKILL);
+  if (::waitpid(pid_, &status_, 0) == pid_ || errno == ECHILD) reaped_ = true;
   return reaped_;
 }
 
