@@ -936,8 +936,8 @@ if chattr +i "$tmp/immut/summary.csv" 2>/dev/null; then
 else
   echo "skip immutable target: chattr +i is not supported here"
 fi
-# External estimators: tests/cli/plugins.sh (the same helpers).
-source "$(dirname "$0")/plugins.sh"
+# External estimators: tests/cli/external.sh (the same helpers).
+source "$(dirname "$0")/external.sh"
 echo
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -55,7 +55,7 @@ ChildProcess python(const std::string& code) {
 
 }  // namespace
 
-BOOST_AUTO_TEST_SUITE(plugins)
+BOOST_AUTO_TEST_SUITE(external_plugins)
 
 BOOST_AUTO_TEST_CASE(vectors_round_trip_little_endian_and_refuse_nan_inf) {
   const std::vector<double> x{1.0, -0.0, 1e-310, std::numeric_limits<double>::max()};

@@ -1,10 +1,10 @@
 # External estimators (harness/plugins/, README "External estimators"): sourced by test_cli.sh,
-# whose helpers (expect, ok, bad) and $bin, $tmp, $py it uses. ~10 s: two 2-second timeouts.
+# whose helpers (expect, ok, bad) and $bin, $tmp, $py it uses. ~20 s: two 2-second timeouts per sweep.
 root=$(pwd)
 # Our own copy of the failing plug-in and our own TMPDIR (the matrix-file folders), so that the
 # leftover checks below see this test's processes and folders only.
 mkdir -p "$tmp/plugbin" "$tmp/plugtmp"
-cp "$root/tests/plugins/misbehave.py" "$tmp/plugbin/misbehave.py"
+cp "$root/tests/external_plugins/misbehave.py" "$tmp/plugbin/misbehave.py"
 saved_tmpdir=${TMPDIR-}
 export TMPDIR="$tmp/plugtmp"
 cat >"$tmp/plugins.toml" <<TOML
@@ -118,9 +118,9 @@ describe() {  # describe NAME REGEX WORDS...: a config whose plug-in's --describ
   expect "plugins: $name" 2 "describe.toml:5: key 'command': .*$regex" -- run "$tmp/describe.toml" --out "$tmp/describe"
   [ -e "$tmp/describe" ] && bad "plugins: $name left output behind"
 }
-describe "describe exits 3" "exited with status 3; stderr: cannot describe myself" /usr/bin/python3 "$root/tests/plugins/misbehave.py" describe-exit
-describe "describe prints garbage" "did not print one JSON object: 'this is not json" /usr/bin/python3 "$root/tests/plugins/misbehave.py" describe-garbage
-describe "describe: bad schema" "params\[0\] 'k': 'type' must be one of int, real, string, bool" /usr/bin/python3 "$root/tests/plugins/misbehave.py" describe-bad-schema
+describe "describe exits 3" "exited with status 3; stderr: cannot describe myself" /usr/bin/python3 "$root/tests/external_plugins/misbehave.py" describe-exit
+describe "describe prints garbage" "did not print one JSON object: 'this is not json" /usr/bin/python3 "$root/tests/external_plugins/misbehave.py" describe-garbage
+describe "describe: bad schema" "params\[0\] 'k': 'type' must be one of int, real, string, bool" /usr/bin/python3 "$root/tests/external_plugins/misbehave.py" describe-bad-schema
 describe "command not found" "cannot start '/nonexistent/plugin': No such file" /nonexistent/plugin
 printf '[[block]]\nmatrices = ["gaussian:m=10,n=10"]\n[[block.estimators]]\nname = "power"\ncommand = ["/usr/bin/python3", "%s"]\n' "$root/examples/plugins/py_power.py" >"$tmp/dup.toml"
 expect "plugins: a name taken by a built-in" 2 "dup.toml:4: key 'name': 'power' is already an estimator \(from built-in\)" -- run "$tmp/dup.toml" --out "$tmp/dup"
