@@ -54,9 +54,9 @@ class _Wire:
 
     def send(self, message, *vectors):
         self.out.write((json.dumps(message) + "\n").encode())
+        little = np.dtype(self.dtype).newbyteorder("<")
         for v in vectors:
-            self.out.write(np.ascontiguousarray(v, dtype=self.dtype).astype(
-                self.dtype().dtype.newbyteorder("<"), copy=False).tobytes())
+            self.out.write(np.ascontiguousarray(v, dtype=little).tobytes())
         self.out.flush()
 
     def receive(self):

@@ -121,8 +121,11 @@ describe() {  # describe NAME REGEX WORDS...: a config whose plug-in's --describ
 describe "describe exits 3" "exited with status 3; stderr: cannot describe myself" /usr/bin/python3 "$root/tests/external_plugins/misbehave.py" describe-exit
 describe "describe prints garbage" "did not print one JSON object: 'this is not json" /usr/bin/python3 "$root/tests/external_plugins/misbehave.py" describe-garbage
 describe "describe: bad schema" "params\[0\] 'k': 'type' must be one of int, real, string, bool" /usr/bin/python3 "$root/tests/external_plugins/misbehave.py" describe-bad-schema
+describe "describe times out" "--describe timed out after 5 s \(timeout in the config\) waiting for a message; killed" /usr/bin/python3 "$root/tests/external_plugins/misbehave.py" describe-sleep
 describe "command not found" "cannot start '/nonexistent/plugin': No such file" /nonexistent/plugin
 printf '[[block]]\nmatrices = ["gaussian:m=10,n=10"]\n[[block.estimators]]\nname = "power"\ncommand = ["/usr/bin/python3", "%s"]\n' "$root/examples/plugins/py_power.py" >"$tmp/dup.toml"
+printf '[[block]]\nmatrices = ["gaussian:m=10,n=10"]\n[[block.estimators]]\nname = "p"\ncommand = ["/usr/bin/python3", "%s"]\n[[block]]\nmatrices = ["gaussian:m=10,n=10"]\n[[block.estimators]]\nname = "p"\ncommand = ["/usr/bin/python3", "%s"]\nmode = "matrix"\n' "$root/examples/plugins/py_power.py" "$root/examples/plugins/py_svd.py" >"$tmp/dup2.toml"
+expect "plugins: one name for two commands" 2 "dup2.toml:9: key 'name': 'p' is already an estimator \(from /usr/bin/python3 .*py_power.py\); give the command /usr/bin/python3 .*py_svd.py another name" -- run "$tmp/dup2.toml" --out "$tmp/dup2"
 expect "plugins: a name taken by a built-in" 2 "dup.toml:4: key 'name': 'power' is already an estimator \(from built-in\)" -- run "$tmp/dup.toml" --out "$tmp/dup"
 printf '[[block]]\nmatrices = ["gaussian:m=10,n=10"]\n[[block.estimators]]\nname = "p"\ncommand = ["/usr/bin/python3", "%s"]\niter = 3\n' "$root/examples/plugins/py_power.py" >"$tmp/param.toml"
 expect "plugins: parameters checked against the declared schema" 2 "param.toml:6: key 'iter': estimator 'p' has no such parameter; accepted: iters" -- run "$tmp/param.toml" --out "$tmp/param"

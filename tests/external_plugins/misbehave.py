@@ -1,7 +1,7 @@
 """A specbench plug-in that fails on purpose, one way per value of its `fault` parameter
 (tests/cli/test_cli.sh): every failure must become an error row naming what happened.
 Arguments after the script choose a broken --describe instead: describe-exit, describe-garbage,
-describe-bad-schema. Standard library only (the protocol by hand)."""
+describe-sleep, describe-bad-schema. Standard library only (the protocol by hand)."""
 import json
 import os
 import signal
@@ -21,6 +21,8 @@ if args and args[-1] == "--describe":
     if how == "describe-garbage":
         print("this is not json")
         sys.exit(0)
+    if how == "describe-sleep":
+        time.sleep(600)
     if how == "describe-bad-schema":
         print(json.dumps({"summary": "x", "params": [{"name": "k", "type": "complex", "default": 1}]}))
         sys.exit(0)
