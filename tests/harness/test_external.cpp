@@ -211,6 +211,38 @@ BOOST_AUTO_TEST_CASE(an_operator_cell_is_answered_and_counted_by_the_harness) {
   BOOST_TEST(r.u[1] == 0.8);
 }
 
+BOOST_AUTO_TEST_CASE(blocks_and_gaussians_through_the_python_helper) {
+  // A helper-based plug-in: X = [e_1, e_2] as one block (2 products), Y = A^T (A X) as another
+  // (2 more), then u, v from the first column, and n Gaussians that must equal fill_gaussian's
+  // from the same generator (checked in Python against the values sent in the start's params).
+  const std::string code = std::string("import sys\nsys.path.insert(0, '") + SPECBENCH_SOURCE_DIR +
+                           "/plugins')\nimport numpy as np, specbench_plugin as sp\n"
+                           "@sp.operator_estimator('t')\ndef f(op, p):\n"
+                           "    x = np.eye(op.n)[:, :2]\n    y = op.apply(x)\n"
+                           "    z = op.apply_transpose(y)\n    g = op.gaussian(3)\n"
+                           "    assert y.shape == (op.m, 2) and z.shape == (op.n, 2), y.shape\n"
+                           "    s = np.linalg.norm(y[:, 0])\n"
+                           "    yield 1, s + 1000 * abs(g[0] - p['g0']), y[:, 0] / s, x[:, 0]\n"
+                           "sp.main(f)\n";
+  DenseMatrix<double> a(3, 2);
+  a(0, 0) = 3;
+  a(1, 0) = 4;
+  a(2, 1) = 1;
+  const DenseOperator<double> op(a);
+  ExternalCommand command{{"/usr/bin/python3", "-c", code}, "", ExternalMode::Operator, 30};
+  Rng expected_rng(7);
+  std::vector<double> g(3);
+  fill_gaussian<double>(expected_rng, std::span<double>(g));
+  ParamSet params;
+  params.set("g0", g[0]);  // the plug-in sees its params; the schema is not needed here
+  Rng rng(7);
+  RunControl<double> control;
+  const auto r = run_external<double>(command, op, params, rng, control);
+  BOOST_TEST(r.sigma == 5.0);   // ||A e_1|| exactly, and g[0] equal to the harness's draw
+  BOOST_TEST(r.products == 4);  // two blocks of two columns
+  BOOST_TEST(r.u[0] == 0.6);
+}
+
 BOOST_AUTO_TEST_CASE(runs_files_without_counted_by_still_read) {
   // A runs.csv of the columns before counted_by (e.g. results/baselines/regression) reads with
   // counted_by = "harness" and is marked legacy (resume refuses to append to it); one column
