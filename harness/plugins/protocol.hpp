@@ -6,6 +6,7 @@
 /// harness expects (m, n, a bounded block width) BEFORE reading or allocating, and every entry
 /// for NaN/Inf, so nothing a plug-in sends can make the harness allocate without bound.
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstdint>
@@ -54,22 +55,29 @@ std::string encode_vector(std::span<const T> x) {
   return bytes;
 }
 
-/// Decodes little-endian bytes (exactly x.size() entries) into x; PluginError naming `what` and
-/// the first index of a NaN or Inf entry.
+/// Makes x (filled with little-endian bytes) native, then refuses NaN/Inf: PluginError naming
+/// `what` and the first index of a NaN or Inf entry.
+template <class T>
+void check_vector(std::span<T> x, std::string_view what) {
+  if constexpr (std::endian::native == std::endian::big)
+    for (T& xi : x) {
+      auto* b = reinterpret_cast<char*>(&xi);
+      std::reverse(b, b + sizeof(T));
+    }
+  for (std::size_t i = 0; i < x.size(); ++i)
+    if (!std::isfinite(x[i]))
+      throw PluginError(std::string(what) + ": entry " + std::to_string(i) + " is " +
+                        (std::isnan(x[i]) ? "NaN" : "infinite"));
+}
+
+/// Decodes little-endian bytes (exactly x.size() entries) into x; see check_vector.
 template <class T>
 void decode_vector(std::string_view bytes, std::span<T> x, std::string_view what) {
   if (bytes.size() != x.size() * sizeof(T))
     throw PluginError(std::string(what) + ": " + std::to_string(bytes.size()) + " bytes for " +
                       std::to_string(x.size()) + " entries");
-  std::string copy(bytes);
-  if constexpr (std::endian::native == std::endian::big)
-    for (std::size_t i = 0; i < x.size(); ++i)
-      std::reverse(copy.begin() + i * sizeof(T), copy.begin() + (i + 1) * sizeof(T));
-  std::memcpy(x.data(), copy.data(), copy.size());
-  for (std::size_t i = 0; i < x.size(); ++i)
-    if (!std::isfinite(x[i]))
-      throw PluginError(std::string(what) + ": entry " + std::to_string(i) + " is " +
-                        (std::isnan(x[i]) ? "NaN" : "infinite"));
+  std::memcpy(x.data(), bytes.data(), bytes.size());
+  check_vector<T>(x, what);
 }
 
 /// A conversation with a plug-in over its stdin/stdout, all under one deadline (the cell's
@@ -78,11 +86,11 @@ class Channel {
  public:
   Channel(ChildProcess& child, Deadline deadline) : child_(child), deadline_(deadline) {}
   void send(const nlohmann::json& message) { child_.write(control_line(message), deadline_); }
-  /// A "vector" message announcing x.size() entries, then the payload.
+  /// A "vector" message announcing x.size() entries, then the payload, in one write.
   template <class T>
   void send_vector(std::span<const T> x) {
-    send({{"type", "vector"}, {"length", x.size()}});
-    child_.write(encode_vector<T>(x), deadline_);
+    child_.write(control_line({{"type", "vector"}, {"length", x.size()}}) + encode_vector<T>(x),
+                 deadline_);
   }
   nlohmann::json receive() {
     return parse_control_line(child_.read_line(kMaxControlLine, deadline_));
@@ -96,10 +104,9 @@ class Channel {
     if (std::size_t(length) != expected)
       throw PluginError(std::string(what) + ": " + std::string(key) + " " + std::to_string(length) +
                         ", expected " + std::to_string(expected));
-    std::string bytes(expected * sizeof(T), '\0');
-    child_.read_bytes(bytes.data(), bytes.size(), deadline_);
     std::vector<T> x(expected);
-    decode_vector<T>(bytes, std::span<T>(x), what);
+    child_.read_bytes(reinterpret_cast<char*>(x.data()), expected * sizeof(T), deadline_);
+    check_vector<T>(std::span<T>(x), what);
     return x;
   }
   Deadline deadline() const { return deadline_; }
