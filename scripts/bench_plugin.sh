@@ -56,3 +56,25 @@ PY
 }
 bench 1024 500
 bench 4096 100
+# The floor: a 2 x 2 matrix, where a product costs nanoseconds: py_power's time per product is
+# the round trip alone (JSON lines, pipes, two process wake-ups, the Python side's work).
+cat >"$tmp/f.toml" <<TOML
+[sweep]
+seeds = 5
+timing = { repeats = 3 }
+[[block]]
+matrices = ["gaussian:m=2,n=2"]
+[[block.estimators]]
+name = "py_power"
+command = ["/usr/bin/python3", "$root/examples/plugins/py_power.py"]
+iters = 2000
+timeout = 600
+TOML
+"$bin" run "$tmp/f.toml" --out "$tmp/floor" --jobs 1 -q --fresh >/dev/null 2>&1
+/usr/bin/python3 - "$tmp/floor/runs.csv" <<'PY'
+import csv, statistics, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+per = sorted(float(r["time_s"]) / int(r["matvecs"]) for r in rows)
+print(f"2x2 (round trip alone): {rows[0]['matvecs']} products; py_power "
+      f"{1e6 * statistics.median(per):.0f} us/product (seeds: {1e6 * per[0]:.0f} to {1e6 * per[-1]:.0f})")
+PY
