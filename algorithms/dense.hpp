@@ -76,6 +76,8 @@ class DenseOperator final : public Operator<T> {
   explicit DenseOperator(const DenseMatrix<T>& a, int threads = 1) : a_(a), threads_(threads) {}
   Index rows() const override { return a_.rows(); }
   Index cols() const override { return a_.cols(); }
+  /// The matrix the operator reads (for plug-ins that take the matrix itself).
+  const DenseMatrix<T>& matrix() const { return a_; }
 
   void apply(std::span<const T> x, std::span<T> y) const override {
     if (empty(y)) return;

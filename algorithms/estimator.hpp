@@ -57,6 +57,9 @@ struct Snapshot {
   std::span<const T> u, v;
   long long products = 0;
   Status status = Status::MaxIterations;
+  /// Seconds of the run up to here as the estimator measured them (external plug-ins: without
+  /// the process start); negative: the caller's own clock decides.
+  double time_s = -1;
 };
 
 template <class T>

@@ -97,6 +97,9 @@ struct EstimatorInfo {
   /// scale sigma back. False for an estimator that must reproduce another library operation for
   /// operation at every scale (torch_power).
   bool power_of_two_scaling = true;
+  /// True if the estimator reports its own products and time (an external plug-in that reads
+  /// the matrix itself): runs.csv `counted_by` says "plugin" instead of "harness".
+  bool self_reported = false;
   /// A convergence theory the plots may overlay: "power" for power iteration's
   /// (sigma2/sigma1)^(4k) bound on rel_err (Trefethen & Bau, Thm 27.1); "" for none.
   std::string rate_theory;

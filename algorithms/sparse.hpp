@@ -45,6 +45,8 @@ class SparseOperator final : public Operator<T> {
   }
   Index rows() const override { return a_.rows(); }
   Index cols() const override { return a_.cols(); }
+  /// The matrix the operator reads (for plug-ins that take the matrix itself).
+  const CsrMatrix<T>& matrix() const { return a_; }
   void apply(std::span<const T> x, std::span<T> y) const override { product(a_, x, y); }
   void apply_transpose(std::span<const T> x, std::span<T> y) const override { product(at_, x, y); }
   /// y = A^T A x and ax = A x (may be empty). On one worker, when the columns a row block touches

@@ -35,6 +35,7 @@ Row base_row(const Problem& problem, const EstimatorChoice& choice, std::uint64_
   row.ref_bound = problem.ref.bound;
   row.sigma2_ref = problem.ref.sigma2;
   row.cluster_size = problem.ref.cluster_size;
+  row.counted_by = choice.info->self_reported ? "plugin" : "harness";
   return row;
 }
 
@@ -111,7 +112,8 @@ RunOutput run_typed(const Problem& problem, const Operator<T>& op, const Estimat
   control.observer = [&](const Snapshot<T>& snap) {
     const auto entered = Clock::now();
     Row row = checkpoint_row<T>(problem, base, snap, scale, keep_vectors);
-    row.time_s = seconds(entered - start - harness_time);
+    // An external estimator's session times its run itself (without its process start).
+    row.time_s = snap.time_s >= 0 ? snap.time_s : seconds(entered - start - harness_time);
     if (nested) row.params = params_at(params, info, snap.checkpoint);
     out.rows.push_back(std::move(row));
     harness_time += Clock::now() - entered;

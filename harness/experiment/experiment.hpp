@@ -93,7 +93,11 @@ struct Row {
   double time_spread = 0;  ///< (max - min) / median of the timing repeats (0 for one timing)
   RunStatus status = RunStatus::MaxIterations;
   std::string message;
-  std::string cell;          ///< the sweep cell's key (empty outside sweeps)
+  std::string cell;  ///< the sweep cell's key (empty outside sweeps)
+  /// Who counted `matvecs` and measured `time_s`: "harness" (its counted operator and clock), or
+  /// "plugin" (a matrix-mode external estimator's own report). Absent from runs.csv files
+  /// written before the column existed, which read as "harness" (they had only built-ins).
+  std::string counted_by = "harness";
   std::vector<double> u, v;  ///< filled only when asked for (not written to CSV)
 };
 

@@ -101,6 +101,7 @@ const std::vector<RunColumn>& run_columns() {
       {"matvecs", T::Integer, "", &Row::matvecs},
       {"time_s", T::Real, "s", &Row::time_s},
       {"time_spread", T::Real, "", &Row::time_spread},
+      {"counted_by", T::Text, "", &Row::counted_by},
       {"status", T::Status, "", &Row::status},
       {"message", T::Text, "", &Row::message},
       {"cell", T::Text, "", &Row::cell},
@@ -134,13 +135,20 @@ RunsFile read_runs(const std::filesystem::path& path) {
   const auto& columns = run_columns();
   RunsFile file;
   bool header_seen = false;
+  std::vector<const RunColumn*> present;  // the header's columns
   file.torn =
       tokenize_csv(read_text(path), [&](std::vector<std::string>& fields, std::size_t line) {
         if (!header_seen) {
           header_seen = true;
-          bool same = fields.size() == columns.size();
+          // A file of the columns before `counted_by` (added for external estimators) reads
+          // with counted_by = "harness", its default: older baselines stay readable for
+          // compare, record and history.
+          file.legacy = fields.size() + 1 == columns.size();
+          for (const auto& c : columns)
+            if (!file.legacy || c.name != "counted_by") present.push_back(&c);
+          bool same = fields.size() == present.size();
           for (std::size_t k = 0; same && k < fields.size(); ++k)
-            same = fields[k] == columns[k].name;
+            same = fields[k] == present[k]->name;
           if (!same)
             throw InvalidArgument(path.string() +
                                   ":1: has other columns than a runs.csv of this "
@@ -151,14 +159,14 @@ RunsFile read_runs(const std::filesystem::path& path) {
                                   "'): written by another version, or not a runs.csv");
           return;
         }
-        if (fields.size() != columns.size())
+        if (fields.size() != present.size())
           throw InvalidArgument(path.string() + ":" + std::to_string(line) + ": " +
                                 std::to_string(fields.size()) + " fields, the header has " +
-                                std::to_string(columns.size()) +
+                                std::to_string(present.size()) +
                                 (fields.size() == 1 && fields[0].empty() ? " (a blank line)" : ""));
         Row row;
-        for (std::size_t k = 0; k < columns.size(); ++k)
-          parse_field(path, line, columns[k], fields[k], row);
+        for (std::size_t k = 0; k < present.size(); ++k)
+          parse_field(path, line, *present[k], fields[k], row);
         file.rows.push_back(std::move(row));
         file.lines.push_back(line);
       });

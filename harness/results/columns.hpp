@@ -52,6 +52,7 @@ struct RunsFile {
   std::vector<Row> rows;
   std::vector<std::size_t> lines;
   bool torn = false;
+  bool legacy = false;  ///< the header lacks `counted_by`: a file of an older specbench
 };
 
 /// Reads and checks `path` (see the file comment). Throws InvalidArgument "PATH:LINE: ...".

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "harness/sweep/external_entry.hpp"
 #include "harness/sweep/plan.hpp"
 
 namespace specbench {
@@ -104,6 +105,8 @@ const EstimatorInfo& named_estimator(const ConfigReader& cfg, const toml::node& 
   const toml::node* name_node = entry->get("name");
   if (!name_node || !name_node->is_string())
     cfg.fail(&entry_node, "name", "each [[block.estimators]] needs name = \"...\"");
+  if (entry->contains("command"))  // an external estimator (harness/plugins/)
+    return external_estimator(cfg, *entry, name_node->as_string()->get());
   try {
     return EstimatorRegistry::instance().get(name_node->as_string()->get(), "estimator");
   } catch (const InvalidArgument& e) {
@@ -122,7 +125,9 @@ NamedValues parameter_lists(const ConfigReader& cfg, const toml::table& entry,
   NamedValues lists;
   bool iteration_listed = false;
   for (const auto& [key, node] : entry) {
-    if (key.str() == "name") continue;
+    if (key.str() == "name" ||
+        (entry.contains("command") && is_external_entry_key(std::string(key.str()))))
+      continue;
     const ParamSpec* spec = info.schema.find(key.str());
     if (!spec)
       cfg.fail(&node, key.str(),

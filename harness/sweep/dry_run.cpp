@@ -107,6 +107,12 @@ void explain_cell(const SweepPlan& plan, const std::string& cell, std::ostream& 
     for (int c : unique_checkpoints(run.checkpoints)) out << " " << c;
   }
   out << "\n";
+  if (run.estimator.info->origin != "built-in") {  // `estimate` knows the linked estimators only
+    out << "an external estimator (" << run.estimator.info->origin
+        << "): its rows are reproduced by the sweep itself, `specbench run "
+        << shell_quote(plan.config_path.string()) << "`\n";
+    return;
+  }
   if (run.drift.steps > 0) {
     out << "a drift run (steps=" << run.drift.steps << ", eta=" << run.drift.eta
         << "): its matrices W_t exist only inside the sweep; step 0 is reproduced by\n";

@@ -92,6 +92,10 @@ ResumeState inspect_output(const SweepPlan& plan, const std::filesystem::path& o
   } catch (const InvalidArgument& e) {
     throw InvalidArgument(std::string(e.what()) + kAdvice);
   }
+  // Rows of this build would not fit under an older header (no `counted_by`).
+  if (table.legacy)
+    throw InvalidArgument(runs_path.string() +
+                          ":1: written by an older specbench (no counted_by column)" + kAdvice);
   // Without meta.json nothing says which config, commit, BLAS or host wrote the rows: the
   // checks of require_same_run cannot be made, so the folder is not resumed.
   const auto meta_path = output / "meta.json";

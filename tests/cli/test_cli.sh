@@ -231,7 +231,7 @@ expect "plot: missing results" 2 "cannot read .*runs.csv" -- plot "$tmp/nothing"
 # exit 2 naming file and line.
 mkdir -p "$tmp/damaged" && cp "$tmp/small/meta.json" "$tmp/damaged/" &&
   sed '3s/,[^,]*$//' "$tmp/small/runs.csv" >"$tmp/damaged/runs.csv"
-expect "plot: short row" 2 "damaged/runs.csv:3: 27 fields, the header has 28" -- plot "$tmp/damaged" --out "$tmp/damaged/figs"
+expect "plot: short row" 2 "damaged/runs.csv:3: 28 fields, the header has 29" -- plot "$tmp/damaged" --out "$tmp/damaged/figs"
 sed '4s/,max_iterations,/,stopped,/; 4s/,converged,/,stopped,/' "$tmp/small/runs.csv" >"$tmp/damaged/runs.csv"
 dmg=$($py scripts/distribution.py "$tmp/damaged/runs.csv" 2>&1); rc=$?
 [ $rc -eq 2 ] && grep -q "runs.csv:4: column 'status'" <<<"$dmg" && ok "distribution.py: bad status" || bad "distribution.py: bad status (exit $rc)" "$dmg"
@@ -1000,6 +1000,8 @@ PY
 else
   bad "the example plug-in was not built" "$plug"
 fi
+# External estimators: tests/cli/external.sh (the same helpers).
+source "$(dirname "$0")/external.sh"
 echo
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
