@@ -22,10 +22,13 @@ it with its length. This module speaks it, so that an estimator is a generator:
     if __name__ == "__main__":
         sp.main(py_power)
 
-A matrix-mode estimator is a function of the matrix (a numpy array; a scipy-free CSR triple
-for sparse storage: see load_matrix) returning (sigma, u, v) or (sigma, u, v, products).
+A matrix-mode estimator is a function of the matrix (a numpy array; its coordinate entries
+for sparse storage: see load_matrix) returning (sigma, u, v), (sigma, u, v, products) or
+(sigma, u, v, products, time_s) when it times its own call. cell_seed() seeds a generator of
+the plug-in's own.
 """
 import json
+import os
 import sys
 import time
 
@@ -49,7 +52,13 @@ def param(name, type, default, min=None, max=None, choices=None, help=""):
 class _Wire:
     def __init__(self):
         self.inp = sys.stdin.buffer
-        self.out = sys.stdout.buffer
+        # The protocol keeps the original stdout to itself. File descriptor 1 then points at
+        # stderr, so a library that prints (PROPACK's Fortran WRITEs, a C printf, print()) ends up
+        # in the stderr tail of an error message instead of corrupting the JSON stream.
+        sys.stdout.flush()
+        self.out = os.fdopen(os.dup(1), "wb")
+        os.dup2(2, 1)
+        sys.stdout = sys.stderr
         self.dtype = np.float64
 
     def send(self, message, *vectors):
@@ -159,6 +168,16 @@ def _run_operator(fn, wire, start):
                "u_length": len(u), "v_length": len(v)}, u, v)
 
 
+_cell = {}
+
+
+def cell_seed():
+    """The cell's seed for a generator of the plug-in's own (numpy, torch, sklearn): an integer
+    in [0, 2^63) the harness derives from the cell's generator, so the same config and seed give
+    the same numbers."""
+    return int(_cell["seed"])
+
+
 def _run_matrix(fn, wire, start):
     a = load_matrix(start["matrix"], start["format"], wire.dtype)
     began = time.perf_counter()
@@ -166,6 +185,8 @@ def _run_matrix(fn, wire, start):
     elapsed = time.perf_counter() - began
     sigma, u, v = out[:3]
     products = int(out[3]) if len(out) > 3 else 0
+    if len(out) > 4:  # the estimator timed its own call (work outside it is not the method's)
+        elapsed = float(out[4])
     wire.send({"type": "result", "iterations": 1, "sigma": float(sigma), "products": products,
                "time_s": elapsed, "status": "converged", "u_length": len(u),
                "v_length": len(v)}, u, v)
@@ -180,6 +201,7 @@ def main(fn):
     wire = _Wire()
     wire.send({"type": "hello", "protocol": PROTOCOL})
     start = wire.receive()
+    _cell.update(start)
     wire.dtype = np.float32 if start["dtype"] == "float32" else np.float64
     try:
         (_run_operator if mode == "operator" else _run_matrix)(fn, wire, start)

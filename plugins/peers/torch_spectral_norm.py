@@ -4,6 +4,8 @@ torch.nn.Linear holding A (float32, as in training), wrapped by torch.nn.utils.s
 `passes` training-mode forward passes, the persisted u carried from pass to pass. sigma is
 u^T W v from the module's own u, v (what it divides W by); registration's power iterations (15
 for parametrizations) are included, as they are in training."""
+import time
+
 import numpy as np
 
 from peer_common import as_dense, sp, unit
@@ -26,6 +28,7 @@ def torch_spectral_norm(a, params):
         layer.weight.copy_(w)
     k = params["n_power_iterations"]
     hook = params["variant"] == "hook"
+    began = time.perf_counter()  # registration and the passes: not the import of torch
     if hook:
         layer = torch.nn.utils.spectral_norm(layer, n_power_iterations=k)
     else:
@@ -40,11 +43,12 @@ def torch_spectral_norm(a, params):
         else:
             p = layer.parametrizations.weight[0]
             u, v, weight = p._u, p._v, layer.parametrizations.weight.original
+        elapsed = time.perf_counter() - began
         sigma = float(torch.dot(u, torch.mv(weight, v)))
     # products: 2 per power iteration and 1 for sigma per pass; parametrizations adds 15
     # iterations at registration
     products = params["passes"] * (2 * k + 1) + (0 if hook else 30)
-    return sigma, unit(u.numpy()), unit(v.numpy()), products
+    return sigma, unit(u.numpy()), unit(v.numpy()), products, elapsed
 
 
 if __name__ == "__main__":
