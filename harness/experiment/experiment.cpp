@@ -85,13 +85,10 @@ RunOutput run_typed(const Problem& problem, const Operator<T>& op, const Estimat
                     History history) {
   const EstimatorInfo& info = *choice.info;
   ParamSet params = choice.params;
-  RunControl<T> control;
-  control.history = history;
-  control.seed = seed;
   const std::vector<T> start_vector(start_u.begin(), start_u.end());  // rounded to T
-  control.start_u = start_vector;
   const std::vector<T> start_right(start_v.begin(), start_v.end());
-  control.start_v = start_right;
+  RunControl<T> control{
+      .history = history, .seed = seed, .start_u = start_vector, .start_v = start_right};
   // A nested run reports every checkpoint on the way to the largest one.
   const bool nested = info.nested && !info.iteration_param.empty() && !checkpoints.empty();
   if (nested) {
