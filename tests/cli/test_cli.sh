@@ -1002,6 +1002,37 @@ else
 fi
 # External estimators: tests/cli/external.sh (the same helpers).
 source "$(dirname "$0")/external.sh"
+# The peer plug-ins of configs/peers.toml (plugins/peers/) on a small dense and a small sparse
+# matrix, where python3-scipy, python3-sklearn and python3-torch are installed: every peer runs
+# and reaches the accuracy its method promises at these sizes (svds and matrix_norm: a few ulps;
+# the randomized and power-type peers: converged to 1e-2 at least).
+if $py -c 'import scipy, sklearn, torch' 2>/dev/null; then
+  root=$(pwd)
+  sed -e "s|\.\./plugins/|$root/plugins/|" -e 's|^output = .*||' \
+      -e 's|"gaussian:m=1000,n=600,seed=1",.*|"gaussian:m=60,n=40,seed=1",|' \
+      -e 's|"spectrum:m=1000.*||' -e 's|"\.\./data/matrices/bcsstk13.mtx",.*||' \
+      -e "s|\"\.\./data/matrices/west0479.mtx\"|\"$root/data/matrices/lp_afiro.mtx\"|" \
+      -e 's|^seeds = 3|seeds = 1|' configs/peers.toml >"$tmp/peers.toml"
+  pe=$("$bin" run "$tmp/peers.toml" --out "$tmp/peers" -q 2>&1); perc=$?
+  if [ $perc -eq 0 ] && $py - "$tmp/peers/runs.csv" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+names = {r["estimator"] for r in rows}
+want = {"scipy_svds", "scipy_interpolative", "sklearn_randomized_svd", "torch_spectral_norm", "torch_matrix_norm"}
+assert want <= names, names
+for r in rows:
+    assert r["status"] != "error", r
+    e = float(r["rel_err"])
+    if r["estimator"] in ("scipy_svds", "torch_matrix_norm"):
+        assert e < 1e-12, (r["estimator"], r["params"], e)   # Krylov to tol 0 / a full SVD
+    elif r["estimator"] in want:
+        assert e < 1.0 and r["counted_by"] == "plugin", (r["estimator"], e)
+PY
+  then ok "peers: every peer plug-in runs beside the built-ins (dense and sparse)"
+  else bad "peers (exit $perc)" "$pe"; fi
+else
+  echo "skip peers: python3-scipy, python3-sklearn or python3-torch is not installed (bash scripts/setup.sh peers)"
+fi
 echo
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
