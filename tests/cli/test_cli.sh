@@ -1004,8 +1004,9 @@ fi
 source "$(dirname "$0")/external.sh"
 # The peer plug-ins of configs/peers.toml (plugins/peers/) on a small dense and a small sparse
 # matrix, where python3-scipy, python3-sklearn and python3-torch are installed: every peer runs
-# and reaches the accuracy its method promises at these sizes (svds and matrix_norm: a few ulps;
-# the randomized and power-type peers: converged to 1e-2 at least).
+# and reaches the accuracy its method promises at these sizes (ARPACK, PROPACK and matrix_norm: a
+# few ulps; LOBPCG its residual tolerance squared; the randomized and power-type peers: a
+# finite error below 1, self-reported counts).
 if $py -c 'import scipy, sklearn, torch' 2>/dev/null; then
   root=$(pwd)
   sed -e "s|\.\./plugins/|$root/plugins/|" -e 's|^output = .*||' \
@@ -1023,8 +1024,12 @@ assert want <= names, names
 for r in rows:
     assert r["status"] != "error", r
     e = float(r["rel_err"])
-    if r["estimator"] in ("scipy_svds", "torch_matrix_norm"):
-        assert e < 1e-12, (r["estimator"], r["params"], e)   # Krylov to tol 0 / a full SVD
+    if r["estimator"] == "torch_matrix_norm" or r["params"].startswith(("solver=arpack", "solver=propack")):
+        assert e < 1e-12, (r["estimator"], r["params"], e)   # a full SVD / Krylov to tol 0
+    elif "lobpcg" in r["params"]:
+        # LOBPCG stops at its own residual tolerance, about sqrt(eps) n on A^T A; an eigenvalue
+        # error is the square of the residual over the gap, so ~1e-13 / gap: 1e-6 is safe here
+        assert e < 1e-6, (r["params"], e)
     elif r["estimator"] in want:
         assert e < 1.0 and r["counted_by"] == "plugin", (r["estimator"], e)
 PY
