@@ -11,7 +11,6 @@
 
 #include "harness/build_info.hpp"
 #include "harness/plugins/shared_library.hpp"
-#include "harness/plugins/shared_library.hpp"
 
 namespace specbench {
 namespace {

@@ -60,13 +60,13 @@ enum specbench_status {
 
 /* One parameter of an estimator's schema. */
 typedef struct specbench_param_spec {
-  const char* name;          /* [a-z][a-z0-9_]*, unique within the estimator */
-  int32_t type;              /* enum specbench_param_type */
-  const char* default_value; /* as the user would write it ("100", "1e-12", "true", "full");
-                                NULL: the parameter is required */
-  const char* help;          /* one line for `specbench list` */
+  const char* name;           /* [a-z][a-z0-9_]*, unique within the estimator */
+  int32_t type;               /* enum specbench_param_type */
+  const char* default_value;  /* as the user would write it ("100", "1e-12", "true", "full");
+                                 NULL: the parameter is required */
+  const char* help;           /* one line for `specbench list` */
   const char* const* choices; /* SPECBENCH_PARAM_CHOICE: the accepted values, NULL-terminated */
-  double min, max;           /* INT and REAL: inclusive bounds (use -1e308 and 1e308 for none) */
+  double min, max;            /* INT and REAL: inclusive bounds (use -1e308 and 1e308 for none) */
 } specbench_param_spec;
 
 /* The matrix A (rows x cols), as products. Every pointer is set; x and y never overlap. */

@@ -79,8 +79,7 @@ BOOST_AUTO_TEST_CASE(the_example_runs_through_the_harness_as_theory_says) {
   double dot = 0, nx = 0;
   for (std::size_t i = 0; i < x1.size(); ++i) dot += x1[i] * p.ref.v1[i], nx += x1[i] * x1[i];
   const double cos2 = dot * dot / nx, tan2 = (1 - cos2) / cos2;
-  const auto rows =
-      run_estimator(p, parse_estimator_spec("momentum_power"), seed, {2, 8, 16}).rows;
+  const auto rows = run_estimator(p, parse_estimator_spec("momentum_power"), seed, {2, 8, 16}).rows;
   BOOST_TEST_REQUIRE(rows.size() == 3u);
   for (const Row& row : rows) {
     BOOST_TEST_CONTEXT("checkpoint " << row.checkpoint) {
