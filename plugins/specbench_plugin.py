@@ -127,10 +127,13 @@ def operator_estimator(summary, params=(), iteration_param="", nested=False):
     return wrap
 
 
-def matrix_estimator(summary, params=()):
-    """Decorates fn(a, params) -> (sigma, u, v[, products]); a from load_matrix."""
+def matrix_estimator(summary, params=(), iteration_param=""):
+    """Decorates fn(a, params) -> (sigma, u, v[, products[, time_s]]); a from load_matrix.
+    iteration_param names the int parameter that is the method's budget (never nested: each
+    value is its own run), so that sweeps, summaries and figures treat it as the iteration count;
+    the run then reports that many iterations and status max_iterations."""
     def wrap(fn):
-        fn.specbench = ("matrix", _describe(summary, list(params), "", False))
+        fn.specbench = ("matrix", _describe(summary, list(params), iteration_param, False))
         return fn
     return wrap
 
@@ -178,7 +181,7 @@ def cell_seed():
     return int(_cell["seed"])
 
 
-def _run_matrix(fn, wire, start):
+def _run_matrix(fn, wire, start, iteration_param):
     a = load_matrix(start["matrix"], start["format"], wire.dtype)
     began = time.perf_counter()
     out = fn(a, start["params"])
@@ -187,9 +190,11 @@ def _run_matrix(fn, wire, start):
     products = int(out[3]) if len(out) > 3 else 0
     if len(out) > 4:  # the estimator timed its own call (work outside it is not the method's)
         elapsed = float(out[4])
-    wire.send({"type": "result", "iterations": 1, "sigma": float(sigma), "products": products,
-               "time_s": elapsed, "status": "converged", "u_length": len(u),
-               "v_length": len(v)}, u, v)
+    budget = int(start["params"][iteration_param]) if iteration_param else None
+    wire.send({"type": "result", "iterations": 1 if budget is None else budget,
+               "sigma": float(sigma), "products": products, "time_s": elapsed,
+               "status": "converged" if budget is None else "max_iterations",
+               "u_length": len(u), "v_length": len(v)}, u, v)
 
 
 def main(fn):
@@ -204,7 +209,10 @@ def main(fn):
     _cell.update(start)
     wire.dtype = np.float32 if start["dtype"] == "float32" else np.float64
     try:
-        (_run_operator if mode == "operator" else _run_matrix)(fn, wire, start)
+        if mode == "operator":
+            _run_operator(fn, wire, start)
+        else:
+            _run_matrix(fn, wire, start, description["iteration_param"])
     except Exception as e:  # reported as the cell's error message
         wire.send({"type": "error", "message": f"{type(e).__name__}: {e}"})
         raise

@@ -1,175 +1,227 @@
 #!/usr/bin/python3
-"""specbench side by side with the tools users would pick instead: time to accuracy on one matrix.
+"""specbench's estimators side by side with the tools users would pick instead: a thin wrapper
+over a peers config (default configs/peers.toml; configs/peers_speed.toml for time to accuracy).
 
-Usage: /usr/bin/python3 scripts/peers.py SPEC [--target 1e-12] [--threads 1]
-                                              [--specbench build/specbench]
+Usage: /usr/bin/python3 scripts/peers.py [CONFIG] [--specbench BIN] [--out DIR]
+           [--threads N[,N...]] [--family NAME] [--target TOL] [--readme FILE --block NAME]
 
-Exports the matrix of SPEC (`specbench export`, .npy), takes its certified sigma1 (`specbench
-reference`), and times, on the same matrix: numpy.linalg.norm(A, 2); scipy.sparse.linalg.svds(k=1)
-(ARPACK); scipy.linalg.interpolative.estimate_spectral_norm; sklearn randomized_svd; torch's
-matrix_norm(A, 2) and a spectral_norm-style power iteration (when python3-torch is installed);
-and specbench's Lanczos (both processes) and power iteration, whose times are the estimator's own
-(`time_s`). Each peer is optional: missing packages (python3-scipy, python3-sklearn, python3-torch)
-are skipped with a note. Everyone gets the same number of threads, --threads (default 1): BLAS
-through OPENBLAS_NUM_THREADS and OMP_NUM_THREADS, torch through set_num_threads, specbench's fused
-kernel through `estimate --threads` (specbench's own BLAS calls stay on one thread).
-
-Budgets are chosen the same way for both sides: specbench's step count is the smallest reaching the
-target (found by bisection, each candidate a separate run), and ARPACK is shown both with its
-default tol (machine precision) and with the loosest tol in 1e-2, 1e-3, ..., 1e-12, 0 that reaches
-the target. Prints a table with the machine in its header; times exclude loading the matrix.
+1. Runs `specbench run CONFIG` (resuming: finished cells are not run again). With --threads, once
+   per thread count N into OUT/threads-N, with --jobs 1 (times use the whole machine) and
+   `run --threads N`, and OPENBLAS_NUM_THREADS = OMP_NUM_THREADS = N in the environment that the
+   external peers inherit (numpy, scipy, sklearn and torch read it when they load).
+2. Prints `specbench table --markdown` of the result (the first thread count's), restricted to
+   the matrices of family NAME with --family.
+3. With --target TOL, a time-to-accuracy table: for each method (an estimator with its
+   non-numeric parameters, e.g. `lanczos process=gram`, `scipy_svds solver=arpack`; numeric
+   parameters are budgets), the cheapest budget whose worst rel_err over seeds (rel_err_max of
+   summary.csv) is at most TOL, with its median time at each thread count; a method that never
+   reaches TOL shows its most accurate budget, marked "not reached".
+4. With --readme FILE --block NAME, replaces the text between the lines
+   `<!-- peers.py NAME begin ... -->` and `<!-- peers.py NAME end -->` of FILE with the tables
+   (written atomically; the begin line records the command).
+Everything is read from the result folder: no number in the tables comes from this script.
 """
 import argparse
-import json
 import os
 import platform
+import shlex
 import subprocess
 import sys
 import tempfile
-import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+import specbench_results as sr  # noqa: E402
+
+SCRIPT = "peers.py"
 
 
-def threads_from_argv(argv):
-    """--threads N from the command line, read before numpy is imported (BLAS reads its thread
-    count when it loads); argparse validates it again in main()."""
-    for k, arg in enumerate(argv):
-        if arg == "--threads" and k + 1 < len(argv):
-            return argv[k + 1]
-        if arg.startswith("--threads="):
-            return arg.split("=", 1)[1]
-    return "1"
+def parse_args(argv):
+    ap = argparse.ArgumentParser(prog="scripts/peers.py", description=__doc__.split("\n\n")[0])
+    ap.add_argument("config", nargs="?", default=os.path.join(ROOT, "configs", "peers.toml"))
+    ap.add_argument("--specbench", default=os.path.join(ROOT, "build", "specbench"))
+    ap.add_argument("--out", help="result folder (default: the config's [sweep] output)")
+    ap.add_argument("--threads", help="comma-separated thread counts, e.g. 1,2")
+    ap.add_argument("--family", help="only the matrices of this family in the tables")
+    ap.add_argument("--target", type=float, help="time-to-accuracy table for this rel_err")
+    ap.add_argument("--readme", help="file whose peers.py block gets the tables")
+    ap.add_argument("--block", help="name of that block")
+    args = ap.parse_args(argv)
+    threads = []
+    if args.threads:
+        for word in args.threads.split(","):
+            if not word.isdigit() or not 1 <= int(word) <= 1024:
+                ap.error(f"--threads: '{word}' is not a thread count in 1..1024")
+            threads.append(int(word))
+    args.threads = threads
+    if args.target is not None and not 0 < args.target < 1:
+        ap.error(f"--target: {args.target} is not a relative error in (0, 1)")
+    if bool(args.readme) != bool(args.block):
+        ap.error("--readme and --block go together")
+    if not os.path.isfile(args.config):
+        ap.error(f"{args.config}: no such config")
+    if not os.access(args.specbench, os.X_OK):
+        ap.error(f"{args.specbench}: not an executable (build first: bash scripts/build.sh)")
+    return args
 
 
-os.environ["OPENBLAS_NUM_THREADS"] = os.environ["OMP_NUM_THREADS"] = threads_from_argv(sys.argv)
-import numpy as np  # noqa: E402
+def output_of(args):
+    """The result folder of the run: --out, else what `run --dry-run` says it writes."""
+    if args.out:
+        return os.path.abspath(args.out)
+    dry = subprocess.run([args.specbench, "run", args.config, "--dry-run"], capture_output=True,
+                         text=True)
+    if dry.returncode != 0:
+        sys.exit(f"{SCRIPT}: {args.config}: {dry.stderr.strip()}")
+    for line in dry.stdout.splitlines():
+        if line.startswith("output: "):
+            return line[len("output: "):].strip()
+    sys.exit(f"{SCRIPT}: `specbench run --dry-run` did not name the output folder")
 
 
-def run(cmd):
-    out = subprocess.run(cmd, capture_output=True, text=True)
+def run_sweeps(args, out):
+    """One sweep per thread count (or one as configured); returns {threads: folder}."""
+    folders = {}
+    for n in args.threads or [None]:
+        cmd = [args.specbench, "run", args.config]
+        env = dict(os.environ)
+        folder = out
+        if n is not None:
+            folder = os.path.join(out, f"threads-{n}")
+            cmd += ["--jobs", "1", "--threads", str(n)]
+            env["OPENBLAS_NUM_THREADS"] = env["OMP_NUM_THREADS"] = str(n)
+        cmd += ["--out", folder]
+        print(f"{SCRIPT}: {shlex.join(cmd)}", file=sys.stderr, flush=True)
+        done = subprocess.run(cmd, env=env)
+        # exit 1: some cells are error rows (kept and shown); anything else is a failure
+        if done.returncode not in (0, 1):
+            sys.exit(f"{SCRIPT}: {shlex.join(cmd)} exited with {done.returncode}")
+        folders[n] = folder
+    return folders
+
+
+def markdown_table(args, folder):
+    out = subprocess.run([args.specbench, "table", folder, "--markdown"], capture_output=True,
+                         text=True)
     if out.returncode != 0:
-        sys.exit(f"peers.py: {' '.join(cmd)} failed: {out.stderr.strip()}")
-    return out.stdout
+        sys.exit(f"{SCRIPT}: specbench table {folder}: {out.stderr.strip()}")
+    lines = [l for l in out.stdout.splitlines() if l.startswith("|")]
+    if args.family:
+        column = [c.strip() for c in lines[0].strip("|").split("|")].index("matrix")
+        keep = [l for l in lines[2:]
+                if [c.strip() for c in l.strip("|").split("|")][column] == args.family]
+        if not keep:
+            sys.exit(f"{SCRIPT}: no rows of family '{args.family}' in {folder}/summary.csv")
+        lines = lines[:2] + keep
+    return "\n".join(lines)
 
 
-def timed(fn, repeats=3):
-    best, value = float("inf"), None
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        value = fn()
-        best = min(best, time.perf_counter() - t0)
-    return best, value
-
-
-def main():
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("spec", help="a specbench matrix spec, e.g. gaussian:m=4096,n=4096")
-    p.add_argument("--target", type=float, default=1e-12, help="relative error to reach")
-    p.add_argument("--threads", type=int, default=1,
-                   help="threads for every tool (BLAS, torch, specbench's fused kernel)")
-    p.add_argument("--specbench", default=os.path.join(os.path.dirname(__file__), "..", "build",
-                                                         "specbench"))
-    args = p.parse_args()
-    if args.threads < 1:
-        p.error(f"--threads must be >= 1, got {args.threads}")
-    sb = args.specbench
-    tmp = tempfile.mkdtemp()
-    npy = os.path.join(tmp, "A.npy")
-    run([sb, "export", "--matrix", args.spec, "--out", npy])
-    ref = json.loads(run([sb, "reference", "--matrix", args.spec, "--format", "json"]))
-    sigma1 = float(ref["sigma1"])
-    a = np.load(npy)
-    rows = []
-
-    def add(name, seconds, sigma, note=""):
-        err = abs(sigma - sigma1) / sigma1
-        rows.append((name, seconds, err, note))
-
-    t, s = timed(lambda: np.linalg.norm(a, 2), repeats=1)
-    add("numpy.linalg.norm(A, 2) (full SVD)", t, s)
+def is_number(text):
     try:
-        import scipy.linalg.interpolative as sli
-        from scipy.sparse.linalg import svds
-        t, s = timed(lambda: svds(a, k=1, return_singular_vectors=False)[0])
-        add("scipy svds(k=1) (ARPACK, default tol)", t, s)
-        for tol in [10.0 ** -e for e in range(2, 13)] + [0]:
-            t, s = timed(lambda: svds(a, k=1, tol=tol, return_singular_vectors=False)[0])
-            if abs(s - sigma1) / sigma1 <= args.target:
-                add(f"scipy svds(k=1, tol={tol:g}) (ARPACK, loosest tol reaching target)", t, s)
-                break
-        t, s = timed(lambda: sli.estimate_spectral_norm(a, its=20))
-        add("scipy interpolative.estimate_spectral_norm(its=20)", t, s)
-    except ImportError:
-        rows.append(("scipy", float("nan"), float("nan"), "skipped: apt-get install python3-scipy"))
-    try:
-        from sklearn.utils.extmath import randomized_svd
-        t, s = timed(lambda: randomized_svd(a, 1, random_state=0)[1][0])
-        add("sklearn randomized_svd(1) (default n_iter)", t, s)
-    except ImportError:
-        rows.append(("sklearn", float("nan"), float("nan"), "skipped: apt-get install python3-sklearn"))
-    try:
-        import torch
-        torch.set_num_threads(args.threads)
-        w = torch.from_numpy(np.ascontiguousarray(a))
-        t, s = timed(lambda: torch.linalg.matrix_norm(w, 2).item(), repeats=1)
-        add("torch.linalg.matrix_norm(A, 2)", t, s)
+        float(text)
+        return True
+    except ValueError:
+        return False
 
-        def torch_power(iters=100):
-            g = torch.Generator().manual_seed(0)
-            u = torch.nn.functional.normalize(torch.randn(w.shape[0], generator=g, dtype=w.dtype), dim=0)
-            for _ in range(iters):
-                v = torch.nn.functional.normalize(torch.mv(w.t(), u), dim=0, eps=1e-12)
-                u = torch.nn.functional.normalize(torch.mv(w, v), dim=0, eps=1e-12)
-            return torch.dot(u, torch.mv(w, v)).item()
-        t, s = timed(torch_power)
-        add("torch spectral_norm update x100", t, s)
-    except ImportError:
-        rows.append(("torch", float("nan"), float("nan"), "skipped: apt-get install python3-torch"))
 
-    # specbench: the smallest budget reaching the target (bisection over runs), per estimator.
-    def estimate(spec):
-        return json.loads(run([sb, "estimate", "--matrix", args.spec, "--estimator", spec,
-                               "--threads", str(args.threads), "--format", "json"]))
+class Schemas:
+    """meta.json's parameter schemas: which parameters are numbers (budgets) and their
+    defaults, so that a method is named by what a user chose."""
 
-    def smallest(name, key, extra, high):
-        spec = lambda k: f"{name}:{key}={k}{extra}"
-        ok = lambda j: j["rel_err"] is not None and j["rel_err"] <= args.target
-        top = estimate(spec(high))
-        if not ok(top):
-            rows.append((spec(high), top["time_s"], top["rel_err"], "target not reached"))
-            return
-        lo, hi, best = 0, high, top  # invariant: hi reaches the target, lo does not
-        while hi - lo > 1:
-            mid = (lo + hi) // 2
-            j = estimate(spec(mid))
-            if ok(j):
-                hi, best = mid, j
-            else:
-                lo = mid
-        j = estimate(spec(hi))  # time the chosen budget once more, take the faster run
-        if j["time_s"] < best["time_s"]:
-            best = j
-        rows.append((f"specbench {spec(hi)}", best["time_s"], best["rel_err"],
-                     "estimator time, smallest budget reaching the target"))
+    def __init__(self, folder):
+        self.info = sr.estimators(sr.load_meta(folder, SCRIPT))
 
-    smallest("lanczos", "steps", ",process=gram", 400)
-    smallest("lanczos", "steps", "", 400)
-    smallest("power", "iters", "", 3000)
+    def split(self, row):
+        """(method, budget): the estimator with its non-numeric parameters that differ from
+        their defaults; the numeric ones that are its iteration parameter or not defaults."""
+        info = self.info.get(row["estimator"], {})
+        spec = {p.get("name"): p for p in info.get("params", []) if isinstance(p, dict)}
+        words, budget = [], []
+        for item in (p for p in row["params"].split(",") if p):
+            name, _, value = item.partition("=")
+            p = spec.get(name, {})
+            numeric = p.get("type") in ("int", "real") if p else is_number(value)
+            default = p.get("default") == value or (
+                numeric and is_number(str(p.get("default"))) and is_number(value)
+                and float(p["default"]) == float(value))
+            if numeric and (name == info.get("iteration_param") or not default):
+                budget.append(item)
+            elif not numeric and not default:
+                words.append(item)
+        return " ".join([row["estimator"]] + words), ",".join(budget) or "-"
 
-    cpu = "?"
-    try:
-        with open("/proc/cpuinfo") as f:
-            cpu = next(l.split(":", 1)[1].strip() for l in f if l.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    print(f"# {args.spec}: sigma1 = {ref['sigma1']} (certified, {ref['digits']} digits)")
-    print(f"# machine: {cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}; "
-          f"threads {args.threads} (BLAS, torch, specbench kernel); numpy {np.__version__}; target rel_err {args.target:g}")
-    width = max(len(r[0]) for r in rows)
-    print(f"| {'method':<{width}} | {'time (s)':>10} | {'rel_err':>9} | note |")
-    print(f"|{'-' * (width + 2)}|{'-' * 12}|{'-' * 11}|------|")
-    for name, t, err, note in rows:
-        print(f"| {name:<{width}} | {t:>10.4g} | {err:>9.2g} | {note} |")
+
+def summary_rows(args, folder):
+    need = ("estimator", "params", "family", "precision", "step", "errors", "rel_err_max",
+            "rel_err_median", "time_median")
+    rows = [r for r in sr.read_summary(folder, SCRIPT, need)
+            if r["step"] in ("", "-1") and (not args.family or r["family"] == args.family)]
+    if not rows:
+        sys.exit(f"{SCRIPT}: no rows{' of family ' + args.family if args.family else ''} "
+                 f"in {folder}/summary.csv")
+    return rows
+
+
+def target_table(args, folders):
+    """Cheapest budget reaching --target per method and precision (first thread count's
+    choice, its time at every thread count)."""
+    first_folder = folders[next(iter(folders))]
+    first, schemas = summary_rows(args, first_folder), Schemas(first_folder)
+    times = {n: {(r["estimator"], r["params"], r["family"], r["precision"]): r["time_median"]
+                 for r in summary_rows(args, f)} for n, f in folders.items()}
+    methods = {}
+    for r in first:
+        if int(r["errors"]) == 0 and r["rel_err_max"] not in ("", "nan"):
+            method, budget = schemas.split(r)
+            methods.setdefault((method, r["family"], r["precision"]), []).append((budget, r))
+    heads = [f"{n} thread{'s' if n != 1 else ''}: time (s)" if n else "time (s)"
+             for n in folders]
+    lines = ["| method | budget | matrix | prec. | " + " | ".join(heads) + " | rel_err max |",
+             "|---" * (5 + len(heads)) + "|"]
+    for (method, family, precision), rows in sorted(methods.items()):
+        reached = [(b, r) for b, r in rows if float(r["rel_err_max"]) <= args.target]
+        if reached:
+            budget, best = min(reached, key=lambda br: float(br[1]["time_median"]))
+        else:
+            budget, best = min(rows, key=lambda br: float(br[1]["rel_err_max"]))
+        key = (best["estimator"], best["params"], best["family"], best["precision"])
+        cells = [f"{float(times[n][key]):.3g}" if key in times[n] else "-" for n in folders]
+        mark = "" if reached else " (not reached)"
+        lines.append(f"| {method} | {budget} | {family} | {precision} | "
+                     + " | ".join(cells) + f" | {float(best['rel_err_max']):.2g}{mark} |")
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, {platform.node()}"
+    return (f"Time to rel_err <= {args.target:g} (worst over seeds), {machine}:\n\n"
+            + "\n".join(lines))
+
+
+def replace_block(path, name, text, command):
+    with open(path) as f:
+        lines = f.read().split("\n")
+    begin = [i for i, l in enumerate(lines) if l.startswith(f"<!-- peers.py {name} begin")]
+    end = [i for i, l in enumerate(lines) if l.startswith(f"<!-- peers.py {name} end")]
+    if len(begin) != 1 or len(end) != 1 or end[0] < begin[0]:
+        sys.exit(f"{SCRIPT}: {path}: expected one '<!-- peers.py {name} begin' line followed "
+                 f"by one '<!-- peers.py {name} end -->' line")
+    new = (lines[:begin[0]] + [f"<!-- peers.py {name} begin: {command} -->", text]
+           + lines[end[0]:])
+    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(path)), prefix=".peers.")
+    with os.fdopen(fd, "w") as f:
+        f.write("\n".join(new))
+    os.replace(tmp, path)
+
+
+def main(argv):
+    args = parse_args(argv)
+    folders = run_sweeps(args, output_of(args))
+    parts = [markdown_table(args, folders[next(iter(folders))])]
+    if args.target is not None:
+        parts.append(target_table(args, folders))
+    text = "\n\n".join(parts)
+    print(text)
+    if args.readme:
+        command = shlex.join(["/usr/bin/python3", "scripts/peers.py"] + argv)
+        replace_block(args.readme, args.block, text, command)
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -80,6 +80,7 @@ void describe_plan(const SweepPlan& plan, const ResumeState& state, const SweepO
   const Work work = estimate_work(plan, todo);
   out << "sweep '" << plan.name << "': " << plan.matrices.size() << " matrices, "
       << plan.runs.size() << " cells, " << plan.rows << " rows\n";
+  out << "output: " << options.output.string() << "\n";
   if (options.shards > 1)
     out << "shard " << options.shard << "/" << options.shards << ": " << mine.size() << " cells\n";
   out << "done: " << done << " of " << mine.size() << " cells"

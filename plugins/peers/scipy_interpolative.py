@@ -12,7 +12,8 @@ from peer_common import Counted, as_scipy, sp, unit
 
 @sp.matrix_estimator(
     "scipy.linalg.interpolative.estimate_spectral_norm (peer, matrix mode)",
-    params=[sp.param("its", "int", 20, min=1, max=10**6, help="power iterations")])
+    params=[sp.param("its", "int", 20, min=1, max=10**6, help="power iterations")],
+    iteration_param="its")
 def scipy_interpolative(a, params):
     import scipy.linalg.interpolative as sli
     counted = Counted(as_scipy(a))

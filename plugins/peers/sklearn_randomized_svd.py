@@ -11,7 +11,8 @@ from peer_common import as_scipy, sp, unit
 @sp.matrix_estimator(
     "sklearn randomized_svd, n_components=1 (peer, matrix mode)",
     params=[sp.param("n_iter", "int", 4, min=0, max=10**6, help="power iterations"),
-            sp.param("n_oversamples", "int", 10, min=0, max=10**6, help="oversampling")])
+            sp.param("n_oversamples", "int", 10, min=0, max=10**6, help="oversampling")],
+    iteration_param="n_iter")
 def sklearn_randomized_svd(a, params):
     from sklearn.utils.extmath import randomized_svd
     m = as_scipy(a)

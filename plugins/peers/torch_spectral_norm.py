@@ -17,7 +17,8 @@ from peer_common import as_dense, sp, unit
                      help="hook: nn.utils.spectral_norm; parametrizations: the newer module"),
             sp.param("n_power_iterations", "int", 1, min=1, max=10**6,
                      help="power iterations per forward pass"),
-            sp.param("passes", "int", 1, min=1, max=10**6, help="training-mode forward passes")])
+            sp.param("passes", "int", 1, min=1, max=10**6, help="training-mode forward passes")],
+    iteration_param="passes")
 def torch_spectral_norm(a, params):
     import torch
     torch.manual_seed(sp.cell_seed() % (2**63))
