@@ -79,6 +79,11 @@ struct EstimatorInfo {
   /// Where the estimator comes from: "built-in" (linked into specbench), or the plug-in that
   /// declared it (a shared library's path, an external command), shown by `specbench list`.
   std::string origin = "built-in";
+  /// What the plug-in's code is, for the sweep's cell keys: "" for a built-in (the build is
+  /// provenance), else a hash of the plug-in's code (a shared library's bytes; an external
+  /// command, its description and the files it names), so that a resume or a compare never
+  /// mixes rows of two versions of a plug-in, as an edited matrix file makes new cells.
+  std::string code_hash;
   ParamSchema schema;
   /// The parameter that counts iterations (the sweep's `iterations` list sets it); "" if none.
   std::string iteration_param;

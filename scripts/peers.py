@@ -2,10 +2,12 @@
 """specbench's estimators side by side with the tools users would pick instead: a thin wrapper
 over a peers config (default configs/peers.toml; configs/peers_speed.toml for time to accuracy).
 
-Usage: /usr/bin/python3 scripts/peers.py [CONFIG] [--specbench BIN] [--out DIR]
-           [--threads N[,N...]] [--family NAME] [--target TOL] [--readme FILE --block NAME]
+Usage: /usr/bin/python3 scripts/peers.py [CONFIG] [--specbench BIN] [--out DIR] [--no-run]
+           [--threads N[,N...]] [--family NAME] [--target TOL [--ratio-to METHOD]]
+           [--readme FILE --block NAME]
 
-1. Runs `specbench run CONFIG` (resuming: finished cells are not run again). With --threads, once
+1. Runs `specbench run CONFIG` (resuming: finished cells are not run again; --no-run: only the
+   tables, from the folders an earlier invocation wrote). With --threads, once
    per thread count N into OUT/threads-N, with --jobs 1 (times use the whole machine) and
    `run --threads N`, and OPENBLAS_NUM_THREADS = OMP_NUM_THREADS = N in the environment that the
    external peers inherit (numpy, scipy, sklearn and torch read it when they load).
@@ -15,10 +17,11 @@ Usage: /usr/bin/python3 scripts/peers.py [CONFIG] [--specbench BIN] [--out DIR]
    non-numeric parameters, e.g. `lanczos process=gram`, `scipy_svds solver=arpack`; numeric
    parameters are budgets), the cheapest budget whose worst rel_err over seeds (rel_err_max of
    summary.csv) is at most TOL, with its median time at each thread count; a method that never
-   reaches TOL shows its most accurate budget, marked "not reached".
+   reaches TOL shows its most accurate budget, marked "not reached". --ratio-to METHOD adds
+   each time's ratio to METHOD's at the same thread count (both from the same sweep).
 4. With --readme FILE --block NAME, replaces the text between the lines
    `<!-- peers.py NAME begin ... -->` and `<!-- peers.py NAME end -->` of FILE with the tables
-   (written atomically; the begin line records the command).
+   (written atomically; the begin line records the command, without --no-run).
 Everything is read from the result folder: no number in the tables comes from this script.
 """
 import argparse
@@ -41,9 +44,12 @@ def parse_args(argv):
     ap.add_argument("config", nargs="?", default=os.path.join(ROOT, "configs", "peers.toml"))
     ap.add_argument("--specbench", default=os.path.join(ROOT, "build", "specbench"))
     ap.add_argument("--out", help="result folder (default: the config's [sweep] output)")
+    ap.add_argument("--no-run", action="store_true",
+                    help="do not run the sweep: tables from the existing result folder(s)")
     ap.add_argument("--threads", help="comma-separated thread counts, e.g. 1,2")
     ap.add_argument("--family", help="only the matrices of this family in the tables")
     ap.add_argument("--target", type=float, help="time-to-accuracy table for this rel_err")
+    ap.add_argument("--ratio-to", help="a method of the target table: times as ratios to it")
     ap.add_argument("--readme", help="file whose peers.py block gets the tables")
     ap.add_argument("--block", help="name of that block")
     args = ap.parse_args(argv)
@@ -56,6 +62,8 @@ def parse_args(argv):
     args.threads = threads
     if args.target is not None and not 0 < args.target < 1:
         ap.error(f"--target: {args.target} is not a relative error in (0, 1)")
+    if args.ratio_to and args.target is None:
+        ap.error("--ratio-to needs --target")
     if bool(args.readme) != bool(args.block):
         ap.error("--readme and --block go together")
     if not os.path.isfile(args.config):
@@ -91,12 +99,16 @@ def run_sweeps(args, out):
             cmd += ["--jobs", "1", "--threads", str(n)]
             env["OPENBLAS_NUM_THREADS"] = env["OMP_NUM_THREADS"] = str(n)
         cmd += ["--out", folder]
+        folders[n] = folder
+        if args.no_run:
+            if not os.path.isfile(os.path.join(folder, "summary.csv")):
+                sys.exit(f"{SCRIPT}: --no-run: {folder}/summary.csv does not exist (run first)")
+            continue
         print(f"{SCRIPT}: {shlex.join(cmd)}", file=sys.stderr, flush=True)
         done = subprocess.run(cmd, env=env)
         # exit 1: some cells are error rows (kept and shown); anything else is a failure
         if done.returncode not in (0, 1):
             sys.exit(f"{SCRIPT}: {shlex.join(cmd)} exited with {done.returncode}")
-        folders[n] = folder
     return folders
 
 
@@ -162,6 +174,17 @@ def summary_rows(args, folder):
     return rows
 
 
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.machine()
+
+
 def target_table(args, folders):
     """Cheapest budget reaching --target per method and precision (first thread count's
     choice, its time at every thread count)."""
@@ -178,6 +201,7 @@ def target_table(args, folders):
              for n in folders]
     lines = ["| method | budget | matrix | prec. | " + " | ".join(heads) + " | rel_err max |",
              "|---" * (5 + len(heads)) + "|"]
+    chosen = {}
     for (method, family, precision), rows in sorted(methods.items()):
         reached = [(b, r) for b, r in rows if float(r["rel_err_max"]) <= args.target]
         if reached:
@@ -185,12 +209,32 @@ def target_table(args, folders):
         else:
             budget, best = min(rows, key=lambda br: float(br[1]["rel_err_max"]))
         key = (best["estimator"], best["params"], best["family"], best["precision"])
-        cells = [f"{float(times[n][key]):.3g}" if key in times[n] else "-" for n in folders]
+        chosen[(method, family, precision)] = (budget, best, key, bool(reached))
+    def time_of(n, key):
+        return float(times[n][key]) if key in times[n] else None
+    base = {}
+    if args.ratio_to:
+        for (method, family, precision), (_, _, key, _) in chosen.items():
+            if method == args.ratio_to:
+                base[(family, precision)] = key
+        if not base:
+            sys.exit(f"{SCRIPT}: --ratio-to: no method '{args.ratio_to}' in the table (methods: "
+                     + ", ".join(sorted({m for m, _, _ in chosen})) + ")")
+    for (method, family, precision), (budget, best, key, reached) in chosen.items():
+        cells = []
+        for n in folders:
+            t = time_of(n, key)
+            b = time_of(n, base[(family, precision)]) if (family, precision) in base else None
+            text = "-" if t is None else f"{t:.3g}"
+            if t is not None and b:
+                text += f" ({t / b:.2f}x)"
+            cells.append(text)
         mark = "" if reached else " (not reached)"
         lines.append(f"| {method} | {budget} | {family} | {precision} | "
                      + " | ".join(cells) + f" | {float(best['rel_err_max']):.2g}{mark} |")
-    machine = f"{platform.machine()}, {os.cpu_count()} cores, {platform.node()}"
-    return (f"Time to rel_err <= {args.target:g} (worst over seeds), {machine}:\n\n"
+    machine = f"{cpu_model()}, {os.cpu_count()} cores, {platform.node()}"
+    ratio = f"; (Nx): time / time of {args.ratio_to}" if args.ratio_to else ""
+    return (f"Time to rel_err <= {args.target:g} (worst over seeds), {machine}{ratio}:\n\n"
             + "\n".join(lines))
 
 
@@ -219,7 +263,9 @@ def main(argv):
     text = "\n\n".join(parts)
     print(text)
     if args.readme:
-        command = shlex.join(["/usr/bin/python3", "scripts/peers.py"] + argv)
+        # the command that makes these tables (--no-run only skips a run already done)
+        command = shlex.join(["/usr/bin/python3", "scripts/peers.py"]
+                             + [a for a in argv if a != "--no-run"])
         replace_block(args.readme, args.block, text, command)
 
 

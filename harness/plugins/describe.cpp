@@ -1,7 +1,9 @@
 // `COMMAND --describe`: an external estimator's schema, and its EstimatorInfo.
 #include <algorithm>
 #include <cmath>
+#include <fstream>
 
+#include "harness/hash.hpp"
 #include "harness/plugins/child_process.hpp"
 #include "harness/plugins/external.hpp"
 #include "harness/plugins/protocol.hpp"
@@ -15,6 +17,31 @@ constexpr std::size_t kMaxDescription = 256 * 1024;
 
 [[noreturn]] void bad(const std::string& where, const std::string& what) {
   throw PluginError("--describe: " + where + ": " + what);
+}
+
+/// The cell keys' hash of an external estimator's code: its mode, its description and the
+/// bytes of every word of the command that names a regular file (the script; argv[0] too when
+/// it is the program itself), relative to the folder it runs in. Files it imports are not
+/// followed (the README says so).
+std::string external_code_hash(const ExternalCommand& command, const std::string& description) {
+  Sha256 h;
+  const std::string head = command.text() + (command.mode == ExternalMode::Matrix ? "|m|" : "|o|");
+  h.update(head.data(), head.size());
+  h.update(description.data(), description.size());
+  bool named_file = false;
+  for (std::size_t i = command.argv.size(); i-- > 0;) {
+    if (i == 0 && named_file) break;  // an interpreter running a script: the script is the code
+    std::filesystem::path p = command.argv[i];
+    if (p.is_relative()) p = command.cwd / p;
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(p, ec)) continue;
+    std::ifstream in(p, std::ios::binary);
+    std::vector<char> buf(1 << 16);
+    while (in.read(buf.data(), std::streamsize(buf.size())) || in.gcount() > 0)
+      h.update(buf.data(), std::size_t(in.gcount()));
+    named_file = true;
+  }
+  return "ext-sha256:" + h.hex();
 }
 
 /// A default or bound as the text ParamSchema parses.
@@ -124,7 +151,10 @@ void parse_description(const nlohmann::json& d, EstimatorInfo& info) {
 
 std::string ExternalCommand::text() const {
   std::string out;
-  for (const auto& a : argv) out += (out.empty() ? "" : " ") + shell_quote(a);
+  for (const auto& a : argv) {
+    if (!out.empty()) out += ' ';
+    out += shell_quote(a);
+  }
   return out;
 }
 
@@ -164,6 +194,7 @@ EstimatorInfo describe_external(const std::string& name, const ExternalCommand& 
   }
   info.name = name;
   info.origin = command.text();
+  info.code_hash = external_code_hash(command, text);
   info.power_of_two_scaling = false;  // the plug-in sees A itself (matrix mode), unscaled
   info.self_reported = command.mode == ExternalMode::Matrix;
   info.run_f32 = [command](const Operator<float>& a, const ParamSet& p, Rng& rng,

@@ -200,6 +200,7 @@ void load_plugin_library(const std::filesystem::path& path) {
                       infos.back().name, "' declared twice");
   }
   for (auto& info : infos) {
+    info.code_hash = "so-sha256:" + loaded.sha256;
     loaded.estimators.push_back(info.name);
     EstimatorRegistry::instance().add(std::move(info));
   }

@@ -34,6 +34,8 @@ std::string cell_key(const SweepPlan& plan, const RunSpec& run, const std::strin
   for (int c : run.checkpoints) key << c << ',';
   key << '|' << run.seed << '|' << run.drift.steps << ',' << format_double(run.drift.eta) << ','
       << run.drift.seed;
+  // A plug-in's code (built-ins add nothing: their keys stay those of earlier results).
+  if (!run.estimator.info->code_hash.empty()) key << '|' << run.estimator.info->code_hash;
   return sha256_hex(key.str()).substr(0, 16);
 }
 

@@ -176,3 +176,21 @@ out=$(SPECBENCH_EXTERNAL=off "$bin" run "$tmp/plugins_sparse.toml" --out "$tmp/p
 [ $? -eq 2 ] && grep -q "plugins_sparse.toml:9: key 'command': external estimators are disabled" <<<"$out" &&
   ok "plugins: SPECBENCH_EXTERNAL=off refuses commands" || bad "plugins: SPECBENCH_EXTERNAL=off" "$out"
 if [ -n "$saved_tmpdir" ]; then export TMPDIR=$saved_tmpdir; else unset TMPDIR; fi
+# A plug-in's code is part of its cells' keys: after an edit of the script its cells are new (a
+# resume runs them again, compare never pairs rows of two versions), the built-in cells of the
+# same sweep stay done and keep the keys they had before plug-ins existed.
+mkdir -p "$tmp/codehash"
+cp "$root/examples/plugins/py_power.py" "$tmp/codehash/mine.py"
+cp "$root/plugins/specbench_plugin.py" "$tmp/codehash/"
+printf '[[block]]\nmatrices = ["gaussian:m=12,n=9"]\n[[block.estimators]]\nname = "power"\niters = 5\n[[block.estimators]]\nname = "mine"\ncommand = ["/usr/bin/python3", "mine.py"]\niters = 5\n' >"$tmp/codehash/c.toml"
+"$bin" run "$tmp/codehash/c.toml" --out "$tmp/codehash/out" -q >/dev/null 2>&1
+k1=$(awk -F, 'NR > 1 { print $7, $NF }' "$tmp/codehash/out/runs.csv" | sort)
+echo "# an edit" >>"$tmp/codehash/mine.py"
+dry=$("$bin" run "$tmp/codehash/c.toml" --out "$tmp/codehash/out" --dry-run 2>&1)
+"$bin" run "$tmp/codehash/c.toml" --out "$tmp/codehash/out" -q >/dev/null 2>&1
+k2=$(awk -F, 'NR > 1 { print $7, $NF }' "$tmp/codehash/out/runs.csv" | sort)
+pk1=$(grep '^power ' <<<"$k1"); pk2=$(grep '^power ' <<<"$k2" | sort -u)
+mk1=$(grep '^mine ' <<<"$k1"); mk2=$(grep '^mine ' <<<"$k2" | grep -v -x -F "$mk1")
+if grep -q "done: 1 of 2 cells; to run: 1" <<<"$dry" && [ "$pk1" = "$pk2" ] && [ -n "$mk2" ] &&
+   [ "$mk1" != "$mk2" ]; then ok "plugins: an edited plug-in script makes new cells, built-in keys kept"
+else bad "plugins: code in the cell key" "$dry / $k1 / $k2"; fi

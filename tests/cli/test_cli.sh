@@ -358,10 +358,32 @@ assert a.shape == (5, 3) and np.array_equal(a, b)
 PY
 then ok "export npy equals mtx"; else bad "export npy equals mtx"; fi
 
-# peers.py on a small matrix: a table with specbench's rows (peers without their package skip).
-peers=$($py scripts/peers.py "gaussian:m=40,n=30" --specbench "$bin" 2>&1)
-grep -q "| specbench lanczos:steps=" <<<"$peers" && grep -q "numpy.linalg.norm" <<<"$peers" &&
-  ok "peers.py table" || bad "peers.py table" "$peers"
+# peers.py, the thin wrapper over a peers config: runs it, prints specbench table's Markdown and
+# the time-to-accuracy table (the cheapest budget per method whose worst rel_err reaches the
+# target: Lanczos with 30 steps spans all of R^30, so it is exact to rounding; 3 steps are not),
+# and rewrites a marked block of a file; --no-run redoes the tables from the folder alone.
+printf '%s\n' '[sweep]' 'name = "pw"' 'seeds = 2' '[[block]]' \
+  'matrices = ["gaussian:m=40,n=30,seed=1"]' '[[block.estimators]]' 'name = "lanczos"' \
+  'steps = [3, 30]' >"$tmp/pw.toml"
+printf 'before\n<!-- peers.py t begin -->\nold\n<!-- peers.py t end -->\nafter\n' >"$tmp/pw.md"
+pw=$($py scripts/peers.py "$tmp/pw.toml" --specbench "$bin" --out "$tmp/pw" --target 1e-10 \
+  --readme "$tmp/pw.md" --block t 2>&1); pwrc=$?
+if [ $pwrc -eq 0 ] && grep -q "^| lanczos | steps=3,reorth=full" <<<"$pw" &&
+   grep -q "^| lanczos | steps=30 | gaussian | f64 | [0-9.e-]* | [0-9.e-]* |$" <<<"$pw" &&
+   [ "$(sed -n 1p "$tmp/pw.md")" = before ] && [ "$(tail -n 1 "$tmp/pw.md")" = after ] &&
+   ! grep -q "^old$" "$tmp/pw.md" && grep -q "^| lanczos | steps=30 | gaussian" "$tmp/pw.md" &&
+   grep -q "^<!-- peers.py t begin: /usr/bin/python3 scripts/peers.py .*--block t -->$" "$tmp/pw.md"
+then ok "peers.py: tables from the sweep, the README block rewritten"
+else bad "peers.py tables (exit $pwrc)" "$pw"; fi
+cp "$tmp/pw.md" "$tmp/pw.before"
+pwn=$($py scripts/peers.py "$tmp/pw.toml" --specbench "$bin" --out "$tmp/pw" --no-run \
+  --target 1e-10 --readme "$tmp/pw.md" --block nope 2>&1); pwnrc=$?
+[ $pwnrc -ne 0 ] && grep -q "pw.md: expected one '<!-- peers.py nope begin'" <<<"$pwn" &&
+  cmp -s "$tmp/pw.md" "$tmp/pw.before" && ok "peers.py: a missing block is refused, the file kept" ||
+  bad "peers.py missing block (exit $pwnrc)" "$pwn"
+pwn=$($py scripts/peers.py "$tmp/pw.toml" --specbench "$bin" --out "$tmp/pw-none" --no-run 2>&1)
+[ $? -ne 0 ] && grep -q "pw-none/summary.csv does not exist" <<<"$pwn" &&
+  ok "peers.py --no-run without results" || bad "peers.py --no-run without results" "$pwn"
 
 # --dry-run and --explain on that sweep: all cells done; a cell's estimate command reproduces it.
 dry=$("$bin" run "$tmp/small.toml" --out "$tmp/small" --dry-run 2>&1)
@@ -1019,12 +1041,13 @@ if $py -c 'import scipy, sklearn, torch' 2>/dev/null; then
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
 names = {r["estimator"] for r in rows}
-want = {"scipy_svds", "scipy_interpolative", "sklearn_randomized_svd", "torch_spectral_norm", "torch_matrix_norm"}
+want = {"scipy_svds", "scipy_interpolative", "sklearn_randomized_svd", "torch_spectral_norm",
+        "torch_matrix_norm", "numpy_norm"}
 assert want <= names, names
 for r in rows:
     assert r["status"] != "error", r
     e = float(r["rel_err"])
-    if r["estimator"] == "torch_matrix_norm" or r["params"].startswith(("solver=arpack", "solver=propack")):
+    if r["estimator"] in ("torch_matrix_norm", "numpy_norm") or r["params"].startswith(("solver=arpack", "solver=propack")):
         assert e < 1e-12, (r["estimator"], r["params"], e)   # a full SVD / Krylov to tol 0
     elif "lobpcg" in r["params"]:
         # LOBPCG stops at its own residual tolerance, about sqrt(eps) n on A^T A; an eigenvalue
@@ -1032,6 +1055,13 @@ for r in rows:
         assert e < 1e-6, (r["params"], e)
     elif r["estimator"] in want:
         assert e < 1.0 and r["counted_by"] == "plugin", (r["estimator"], e)
+    # peers with a declared budget (iteration_param): the row's iteration count is that budget
+    its = {"scipy_interpolative": "its", "sklearn_randomized_svd": "n_iter",
+           "torch_spectral_norm": "passes"}.get(r["estimator"])
+    if its:
+        budget = dict(p.split("=") for p in r["params"].split(","))[its]
+        assert r["iterations"] == r["checkpoint"] == budget, (r["params"], r["iterations"])
+        assert r["status"] == "max_iterations", r
 PY
   then ok "peers: every peer plug-in runs beside the built-ins (dense and sparse)"
   else bad "peers (exit $perc)" "$pe"; fi
