@@ -62,7 +62,8 @@ void count_rows(const SweepPlan& plan, const RunsFile& table,
           runs_path.string() + ":" + std::to_string(table.lines[k]) +
           ": a row of a cell this config does not have (" + row.matrix + ", " + row.estimator +
           ", cell " + row.cell +
-          "): the config, or a matrix file it names, changed since it was written" + kAdvice);
+          "): the config, a matrix file it names or a plug-in's code changed since it was written" +
+          kAdvice);
     ++counts[it->second];
   }
   for (const auto& [r, n] : counts) {

@@ -539,7 +539,7 @@ printf '%%%%MatrixMarket matrix coordinate real general\n3 2 2\n1 1 2\n3 2 1\n' 
 printf '[[block]]\nmatrices = ["edit.mtx"]\n[[block.estimators]]\nname = "power"\n' >"$tmp/edit.toml"
 "$bin" run "$tmp/edit.toml" --out "$tmp/edit_out" -q >/dev/null 2>&1
 printf '%%%%MatrixMarket matrix coordinate real general\n3 2 2\n1 1 2\n3 2 5\n' >"$tmp/edit.mtx"
-expect "edited matrix file: resume refused" 2 "edit_out/runs.csv:2: a row of a cell.*matrix file it names, changed" -- run "$tmp/edit.toml" --out "$tmp/edit_out"
+expect "edited matrix file: resume refused" 2 "edit_out/runs.csv:2: a row of a cell.*a matrix file it names or a plug-in.s code changed" -- run "$tmp/edit.toml" --out "$tmp/edit_out"
 # A timing phase with a drift block is refused at load, naming the line (not silently ignored).
 printf '[sweep]\ntiming = { repeats = 2 }\n[[block]]\nmatrices = ["gaussian:m=8,n=6"]\ndrift = { steps = 3, eta = 0.01 }\n[[block.estimators]]\nname = "power"\n' >"$tmp/drift_timed.toml"
 expect "drift with a timing phase refused" 2 "drift_timed.toml:5: key 'drift': drift blocks are not re-timed" -- run "$tmp/drift_timed.toml" --out "$tmp/drift_timed"

@@ -444,7 +444,7 @@ name = "power"
     BOOST_TEST(why.find(expected) != std::string::npos, why);
     BOOST_TEST(why.find("--fresh") != std::string::npos, why);
   };
-  refusal(fewer, "the config, or a matrix file it names, changed");
+  refusal(fewer, "the config, a matrix file it names or a plug-in's code changed");
   // Another config's folder: refused unless --fresh, which removes every previous output.
   const SweepPlan other = load_sweep(dir.write("other.toml", fewer_text));
   refusal(other, "holds a run of config 'grid'");
