@@ -1022,6 +1022,51 @@ PY
 else
   bad "the example plug-in was not built" "$plug"
 fi
+# The README's two plug-in listings, as they stand there: the C plug-in (the only ```c block),
+# compiled against include/, and py_power (the only ```python block), run from a folder laid out
+# like examples/plugins/ (its import path is ../../plugins), in one sweep beside power, f64 and
+# f32. Checks: gram_power's rel_err is at most power's at every checkpoint (Cauchy-Schwarz, see
+# the README; 8 eps of slack for rounding) and both reach rounding level at 40 iterations on a
+# gap-0.5 spectrum (bound tan^2 theta (1/2)^(4k): 4 (m + n) eps in f64, 4 (m + n) float eps in
+# f32); py_power equals power to 1e-10 (the same recurrence from the same start).
+mkdir -p "$tmp/readme/a/b" "$tmp/readme/plugins"
+awk '/^```c$/ { on = 1; next } /^```/ { on = 0 } on' README.md >"$tmp/readme/mine.c"
+awk '/^```python$/ { on = 1; next } /^```/ { on = 0 } on' README.md >"$tmp/readme/a/b/readme_power.py"
+cp plugins/specbench_plugin.py "$tmp/readme/plugins/"
+if cc -O2 -shared -fPIC -I include "$tmp/readme/mine.c" -o "$tmp/readme/libmine.so" 2>"$tmp/readme/cc.err"; then
+  printf '%s\n' '[sweep]' 'plugins = ["libmine.so"]' 'precisions = ["f64", "f32"]' 'seeds = 2' \
+    '[[block]]' 'matrices = ["spectrum:m=60,n=40,decay=gap,rate=0.5"]' \
+    '[[block.estimators]]' 'name = "power"' 'iters = [2, 5, 40]' \
+    '[[block.estimators]]' 'name = "gram_power"' 'iters = [2, 5, 40]' \
+    '[[block.estimators]]' 'name = "py_power"' 'command = ["/usr/bin/python3", "a/b/readme_power.py"]' \
+    'iters = [2, 5, 40]' >"$tmp/readme/readme.toml"
+  rm_out=$("$bin" run "$tmp/readme/readme.toml" --out "$tmp/readme/out" -q 2>&1); rmrc=$?
+  rmchk=$($py - "$tmp/readme/out/runs.csv" <<'PY' 2>&1
+import csv, sys
+rows = {(r["estimator"], r["precision"], r["seed"], r["checkpoint"]): r for r in csv.DictReader(open(sys.argv[1]))}
+errors = []
+for p, eps in (("f64", 2.0**-52), ("f32", 2.0**-23)):
+    for seed in ("0", "1"):
+        for k in ("2", "5", "40"):
+            pw, g, py = (rows.get((e, p, seed, k)) for e in ("power", "gram_power", "py_power"))
+            if not (pw and g and py) or "error" in (pw["status"], g["status"], py["status"]):
+                errors.append(f"{p} seed {seed} k {k}: missing or error rows"); continue
+            eg, ep = float(g["rel_err"]), float(pw["rel_err"])
+            if eg > ep + 8 * eps:
+                errors.append(f"{p} {seed} {k}: gram_power rel_err {eg} > power's {ep}")
+            if k == "40" and max(eg, ep) > 4 * 100 * eps:
+                errors.append(f"{p} {seed}: rel_err at 40 iterations {eg}, {ep}")
+            if p == "f64" and abs(float(py["rel_err"]) - ep) > 1e-10:
+                errors.append(f"{seed} {k}: py_power {py['rel_err']} vs power {ep}")
+print("\n".join(errors) if errors else "all good")
+PY
+)
+  [ $rmrc -eq 0 ] && [ "$rmchk" = "all good" ] &&
+    ok "README listings: the C plug-in and py_power, as printed, run in a sweep with correct rel_err" ||
+    bad "README listings (exit $rmrc)" "$rm_out $rmchk"
+else
+  bad "README's C plug-in does not compile" "$(cat "$tmp/readme/cc.err")"
+fi
 # External estimators: tests/cli/external.sh (the same helpers).
 source "$(dirname "$0")/external.sh"
 # The peer plug-ins of configs/peers.toml (plugins/peers/) on a small dense and a small sparse
