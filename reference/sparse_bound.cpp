@@ -184,14 +184,25 @@ void backward_error(const cholmod_factor& f, const cholmod_sparse& m, SparseUppe
   out.max_row_count = std::max(out.max_row_count, k);
 }
 
-/// One factorization of M~(t) (sign as in lower_triangle); false with `why` if it fails.
-bool factor_one(const CsrView& a, double t, int sign, double budget, SparseUpperBound& out) {
+}  // namespace
+
+/// CHOLMOD's state of one factorization: its workspace, the matrix and the factor.
+struct ShiftedCholesky::State {
   Cholmod ch;
-  SparsePtr m = lower_triangle(a, t, sign, ch);
-  FactorPtr f(cholmod_l_analyze(m.get(), &ch.c), FactorDeleter{&ch.c});
+  SparsePtr m{nullptr, SparseDeleter{&ch.c}};
+  FactorPtr f{nullptr, FactorDeleter{&ch.c}};
+};
+
+ShiftedCholesky::ShiftedCholesky(const CsrView& a, double t, int sign, double budget,
+                                 SparseUpperBound& out)
+    : state_(std::make_unique<State>()), order_(sign == 0 ? a.m + a.n : a.n) {
+  cholmod_common* c = &state_->ch.c;
+  state_->m = lower_triangle(a, t, sign, state_->ch);
+  state_->f.reset(cholmod_l_analyze(state_->m.get(), c));
+  cholmod_factor* f = state_->f.get();
   if (!f) {
-    out.why = "CHOLMOD's analysis failed (status " + std::to_string(ch.c.status) + ")";
-    return false;
+    out.why = "CHOLMOD's analysis failed (status " + std::to_string(c->status) + ")";
+    return;
   }
   // Supernodal analysis sizes the factor: xsize doubles and ssize row indices.
   const double bytes = double(f->xsize) * 8 + double(f->ssize) * 8;
@@ -199,25 +210,43 @@ bool factor_one(const CsrView& a, double t, int sign, double budget, SparseUpper
   if (bytes > budget) {
     out.why = "the factor would need " + std::to_string(bytes / 1e9) + " GB (budget " +
               std::to_string(budget / 1e9) + " GB)";
-    return false;
+    return;
   }
-  const int ok = cholmod_l_factorize(m.get(), f.get(), &ch.c);
+  const int done = cholmod_l_factorize(state_->m.get(), f, c);
   const char* what = sign == 0 ? "[t I A; A^T t I]" : sign > 0 ? "t I - A" : "t I + A";
-  if (!ok || ch.c.status == CHOLMOD_OUT_OF_MEMORY) {
+  if (!done || c->status == CHOLMOD_OUT_OF_MEMORY) {
     out.why = std::string("CHOLMOD could not factor ") + what + " (status " +
-              std::to_string(ch.c.status) + ")";
-    return false;
+              std::to_string(c->status) + ")";
+    return;
   }
-  if (ch.c.status == CHOLMOD_NOT_POSDEF || f->minor < f->n || !f->is_super || !f->is_ll) {
+  if (c->status == CHOLMOD_NOT_POSDEF || f->minor < f->n || !f->is_super || !f->is_ll) {
     out.why = std::string(what) + " is not positive definite as computed (column " +
               std::to_string(f->minor) + " of " + std::to_string(f->n) + ")";
-    return false;
+    return;
   }
-  backward_error(*f, *m, out);
-  return true;
+  backward_error(*f, *state_->m, out);
+  ok_ = true;
 }
 
-}  // namespace
+ShiftedCholesky::~ShiftedCholesky() = default;
+ShiftedCholesky::ShiftedCholesky(ShiftedCholesky&&) noexcept = default;
+ShiftedCholesky& ShiftedCholesky::operator=(ShiftedCholesky&&) noexcept = default;
+
+void ShiftedCholesky::solve(std::vector<double>& x) const {
+  if (!ok_ || std::int64_t(x.size()) != order_)
+    throw std::invalid_argument("ShiftedCholesky::solve: no factor, or a wrong length");
+  cholmod_common* c = &state_->ch.c;
+  cholmod_dense* b =
+      cholmod_l_allocate_dense(std::size_t(order_), 1, std::size_t(order_), CHOLMOD_REAL, c);
+  if (!b) throw std::runtime_error("CHOLMOD could not allocate a vector");
+  std::copy(x.begin(), x.end(), static_cast<double*>(b->x));
+  cholmod_dense* y = cholmod_l_solve(CHOLMOD_A, state_->f.get(), b, c);
+  cholmod_l_free_dense(&b, c);
+  if (!y) throw std::runtime_error("CHOLMOD's solve failed");
+  const auto* v = static_cast<const double*>(y->x);
+  std::copy(v, v + order_, x.begin());
+  cholmod_l_free_dense(&y, c);
+}
 
 bool is_symmetric(const CsrView& a) {
   if (a.m != a.n) return false;
@@ -245,9 +274,9 @@ SparseUpperBound prove_sparse_upper_bound(const CsrView& a, double t, double max
   out.t = t;
   out.symmetric = is_symmetric(a);
   out.order = out.symmetric ? a.n : a.m + a.n;
-  const bool ok = out.symmetric ? factor_one(a, t, +1, max_factor_bytes, out) &&
-                                      factor_one(a, t, -1, max_factor_bytes, out)
-                                : factor_one(a, t, 0, max_factor_bytes, out);
+  const bool ok = out.symmetric ? ShiftedCholesky(a, t, +1, max_factor_bytes, out).ok() &&
+                                      ShiftedCholesky(a, t, -1, max_factor_bytes, out).ok()
+                                : ShiftedCholesky(a, t, 0, max_factor_bytes, out).ok();
   if (!ok) return out;
   out.proven = std::isfinite(out.beta);
   out.bound = std::nextafter(t + out.beta, kInf);

@@ -14,6 +14,7 @@
 /// lower half is a Rayleigh quotient (any unit u, v give u^T A v <= sigma1).
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,31 @@ struct SparseUpperBound {
   double factor_bytes = 0;          ///< predicted (before factoring) bytes of the largest factor
   std::string why;                  ///< when not proven: "not positive definite at column k of
                                     ///< t I - A", "the factor would need N GB (budget M GB)"
+};
+
+/// One Cholesky factorization of M~(t) (sparse_bound.cpp): sign 0 the augmented matrix
+/// [t I A; A^T t I], +1 t I - A, -1 t I + A (A symmetric). If it completes, ok() and `out`
+/// gets its beta (the larger of out.beta and this one), entries and row counts; otherwise `out.why`
+/// says why. A completed factor also solves M~ x = b (inverse iteration with the shift t).
+class ShiftedCholesky {
+ public:
+  ShiftedCholesky(const CsrView& a, double t, int sign, double max_factor_bytes,
+                  SparseUpperBound& out);
+  ~ShiftedCholesky();
+  ShiftedCholesky(ShiftedCholesky&&) noexcept;
+  ShiftedCholesky& operator=(ShiftedCholesky&&) noexcept;
+  ShiftedCholesky(const ShiftedCholesky&) = delete;
+  ShiftedCholesky& operator=(const ShiftedCholesky&) = delete;
+  bool ok() const { return ok_; }
+  std::int64_t order() const { return order_; }
+  /// x <- M~^{-1} x (x of length order()).
+  void solve(std::vector<double>& x) const;
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+  std::int64_t order_ = 0;
+  bool ok_ = false;
 };
 
 /// Tries to prove sigma1(A) <= t + beta by a Cholesky factorization of M(t) (see the file
