@@ -4,12 +4,15 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <functional>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "core/memory.hpp"
 #include "harness/hash.hpp"
 #include "harness/reference_check.hpp"
 #include "harness/results/atomic_file.hpp"
+#include "reference/sparse_reference.hpp"
 
 namespace specbench {
 namespace {
@@ -44,8 +47,9 @@ std::size_t size_limit(std::int64_t m, std::int64_t n) {
 
 /// The cached reference at `path`, or the reason it cannot be used ("" and false: not cached).
 /// Only a regular file is opened, never through a symbolic link, never blocking on a FIFO.
-bool load(const std::filesystem::path& path, const std::string& key, const double* a,
-          std::int64_t m, std::int64_t n, Reference& out, std::string& why) {
+bool load(const std::filesystem::path& path, const std::string& key, std::int64_t m,
+          std::int64_t n, const std::function<std::string(const Reference&)>& against,
+          Reference& out, std::string& why) {
   const int fd = open_regular_file(path, /*follow_links=*/false, why);
   if (fd < 0) return false;  // why is "" if there is no entry: not an error
   try {
@@ -70,7 +74,7 @@ bool load(const std::filesystem::path& path, const std::string& key, const doubl
     Reference r;
     why = reference_from_json(j["reference"], r);
     if (why.empty()) why = validate_reference(r, m, n);
-    if (why.empty()) why = check_reference_against(r, a, m, n);
+    if (why.empty()) why = against(r);
     if (!why.empty()) return false;
     out = std::move(r);
     return true;
@@ -102,23 +106,26 @@ std::string reference_cache_key(const double* a, std::int64_t m, std::int64_t n)
   return h.hex();
 }
 
-CachedReference cached_reference(const double* a, std::int64_t m, std::int64_t n) {
+namespace {
+
+/// The cache around `compute`: the entry KEY.json if it holds and passes `against`, else
+/// compute() written as the new entry.
+CachedReference through_cache(const std::string& key, std::int64_t m, std::int64_t n,
+                              const std::function<std::string(const Reference&)>& against,
+                              const std::function<Reference()>& compute) {
   const auto dir = reference_cache_dir();
-  if (dir.empty() || m < 1 || n < 1 ||
-      a == nullptr)  // invalid input: let compute_reference say why
-    return {compute_reference(a, m, n), false};
-  const std::string key = reference_cache_key(a, m, n);
+  if (dir.empty()) return {compute(), false};
   const auto path = dir / (key + ".json");
   CachedReference out;
   std::string why;
-  if (load(path, key, a, m, n, out.ref, why)) {
+  if (load(path, key, m, n, against, out.ref, why)) {
     out.hit = true;
     return out;
   }
   if (!why.empty())
     std::cerr << "specbench: warning: reference cache entry " << path.string() << " is unusable ("
               << why << "); recomputing\n";
-  out.ref = compute_reference(a, m, n);
+  out.ref = compute();
   try {
     std::filesystem::create_directories(dir);
     // KEY.json.tmp.RANDOM left by a writer killed mid-write: 10 minutes old means gone (a write
@@ -138,6 +145,38 @@ CachedReference cached_reference(const double* a, std::int64_t m, std::int64_t n
               << e.what() << "\n";
   }
   return out;
+}
+
+}  // namespace
+
+CachedReference cached_reference(const double* a, std::int64_t m, std::int64_t n) {
+  if (m < 1 || n < 1 || a == nullptr)  // invalid input: let compute_reference say why
+    return {compute_reference(a, m, n), false};
+  return through_cache(
+      reference_cache_key(a, m, n), m, n,
+      [&](const Reference& r) { return check_reference_against(r, a, m, n); },
+      [&] { return compute_reference(a, m, n); });
+}
+
+std::string sparse_reference_cache_key(const CsrMatrix<double>& a) {
+  Sha256 h;
+  h.update(std::string(kReferenceVersion) + "|sparse|" + std::to_string(a.rows()) + "x" +
+           std::to_string(a.cols()) + "|" + std::to_string(a.nonZeros()) + "|");
+  h.update(a.outerIndexPtr(), std::size_t(a.rows() + 1) * sizeof(std::int64_t));
+  h.update(a.innerIndexPtr(), std::size_t(a.nonZeros()) * sizeof(std::int64_t));
+  h.update(a.valuePtr(), std::size_t(a.nonZeros()) * sizeof(double));
+  return h.hex();
+}
+
+CachedReference cached_sparse_reference(const CsrMatrix<double>& a) {
+  const reference_detail::CsrView view{a.rows(), a.cols(), a.outerIndexPtr(), a.innerIndexPtr(),
+                                       a.valuePtr()};
+  // The factor may use half the machine's memory (CHOLMOD's analysis predicts it first).
+  const double budget = physical_memory_bytes() / 2;
+  return through_cache(
+      sparse_reference_cache_key(a), a.rows(), a.cols(),
+      [&](const Reference& r) { return check_sparse_reference_against(r, a); },
+      [&] { return reference_detail::compute_sparse_reference(view, budget); });
 }
 
 }  // namespace specbench

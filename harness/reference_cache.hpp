@@ -21,6 +21,7 @@
 #include <string>
 #include <string_view>
 
+#include "algorithms/sparse.hpp"
 #include "reference/reference.hpp"
 
 namespace specbench {
@@ -38,5 +39,13 @@ std::string reference_cache_key(const double* a, std::int64_t m, std::int64_t n)
 
 /// compute_reference, through the cache.
 CachedReference cached_reference(const double* a, std::int64_t m, std::int64_t n);
+
+/// The cache key of a CSR matrix (its row pointers, columns and values), distinct from every
+/// dense key.
+std::string sparse_reference_cache_key(const CsrMatrix<double>& a);
+
+/// The sparse certified reference (reference/sparse_reference.hpp), through the cache, with its
+/// factor limited to half the physical memory.
+CachedReference cached_sparse_reference(const CsrMatrix<double>& a);
 
 }  // namespace specbench

@@ -29,7 +29,9 @@ bool known_method(const std::string& method) {
       "(lapack-dgesdd\\+|lapack-dgesvd\\+)?lanczos\\+refine\\+"
       "(kato-temple\\+cholesky-gap|kato-temple\\+hp-cholesky-gap|cholesky-bracket|"
       "hp-cholesky-bracket|frobenius-bracket)");
-  return method == "exact-zero" || std::regex_match(method, kMethod);
+  return method == "exact-zero" || std::regex_match(method, kMethod) ||
+         method == "sparse-lanczos+shift-invert+rayleigh+cholmod-bound" ||
+         method == "sparse-lanczos+rayleigh+hoelder" || method == "sparse-hoelder";
 }
 
 /// sigma1_text as written by compute_reference (scientific, "D.DDDe+XX"), as a double.
@@ -219,6 +221,50 @@ std::string check_reference_against(const Reference& r, const double* a, std::in
       return "||A v1|| / ||v1|| is below (sigma1 - bound) cos(vector_radius): sigma1 is too "
              "large for this matrix";
   }
+  return "";
+}
+
+std::string check_sparse_reference_against(const Reference& r, const CsrMatrix<double>& a) {
+  if (!r.method.starts_with("sparse-")) return "a dense reference's method for a sparse matrix";
+  const auto m = std::size_t(a.rows()), n = std::size_t(a.cols());
+  if (r.u1.size() != m || r.v1.size() != n) return "u1 or v1 of the wrong length";
+  const double* val = a.valuePtr();
+  const auto nnz = std::size_t(a.nonZeros());
+  double amax = 0;
+  for (std::size_t k = 0; k < nnz; ++k) amax = std::max(amax, std::abs(val[k]));
+  if (amax == 0) return r.sigma1 == 0 ? "" : "a nonzero reference for a zero matrix";
+  if (!std::isfinite(amax)) return "a non-finite entry";
+  // The dense checks (check_reference_against) on CSR, in the scaled domain (exact scaling by
+  // 2^-e, the largest entry in [1, 2)): ||A v1|| / ||v1|| <= sigma1 + bound up to rounding,
+  // and sigma1 - bound <= ||A||_F. Rounding as there, with the row length L (at most the
+  // number of terms of a row's dot product) in place of n: fl(A v) = A v + e with |e| <=
+  // gamma_L |A| |v|, so (m + 2 L + 4) eps ||A||_F bounds the margin by more than 2.
+  const int e = std::ilogb(amax);
+  std::vector<double> y(m, 0.0);
+  double f2 = 0, v2 = 0;
+  Eigen::Index longest = 0;
+  for (double x : r.v1) v2 += x * x;
+  for (Eigen::Index i = 0; i < a.rows(); ++i) {
+    double s = 0;
+    Eigen::Index count = 0;
+    for (CsrMatrix<double>::InnerIterator it(a, i); it; ++it, ++count) {
+      const double x = std::ldexp(it.value(), -e);
+      f2 += x * x;
+      s += x * r.v1[std::size_t(it.col())];
+    }
+    y[std::size_t(i)] = s;
+    longest = std::max(longest, count);
+  }
+  double y2 = 0;
+  for (double x : y) y2 += x * x;
+  const double nu_c = std::sqrt(y2) / std::sqrt(v2);
+  const double frob = std::sqrt(f2) * (1 + double(nnz + 4) * kEps);
+  const double delta = double(m + 2 * std::size_t(longest) + 4) * kEps * frob + 1e-300;
+  const double sigma = std::ldexp(r.sigma1, -e), bound = std::ldexp(r.bound, -e) + 1e-300;
+  if (!(nu_c <= (sigma + bound) * (1 + 2 * kEps) + delta))
+    return "||A v1|| / ||v1|| exceeds sigma1 + bound: sigma1 is too small for this matrix";
+  if (!((sigma - bound) * (1 - 2 * kEps) <= frob))
+    return "sigma1 - bound exceeds ||A||_F: sigma1 is too large for this matrix";
   return "";
 }
 

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "algorithms/sparse.hpp"
 #include "reference/reference.hpp"
 
 namespace specbench {
@@ -32,5 +33,9 @@ std::string validate_reference(const Reference& r, std::int64_t m, std::int64_t 
 /// (derived in the source). "exact-zero" needs A = 0.
 std::string check_reference_against(const Reference& r, const double* a, std::int64_t m,
                                     std::int64_t n);
+
+/// The checks of check_reference_against for the sparse reference of a CSR matrix (a sparse
+/// family): "" if they hold, else why not.
+std::string check_sparse_reference_against(const Reference& r, const CsrMatrix<double>& a);
 
 }  // namespace specbench

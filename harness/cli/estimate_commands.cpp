@@ -108,7 +108,7 @@ int cmd_estimate(const EstimateArgs& args) {
   const EstimatorChoice choice = parse_estimator_spec(args.estimator);
   const Precision precision = parse_precision(args.precision);
   const std::uint64_t seed = parse_seed(args.seed, "--seed");
-  const Problem problem = make_problem(spec, make_matrix(spec), precision);
+  const Problem problem = make_problem(spec, precision);
   std::vector<double> start_u;
   if (!args.start.empty()) start_u = read_start(args.start);
   const RunOutput run = run_estimator(problem, choice, seed, {}, args.vectors, start_u, {},
@@ -141,7 +141,7 @@ void write_npy(std::ostream& text, const DenseMatrix<double>& a) {
 int cmd_export(const ExportArgs& args) {
   const MatrixSpec spec = parse_matrix_spec(args.matrix);
   const Precision precision = parse_precision(args.precision);
-  DenseMatrix<double> a = make_matrix(spec);
+  DenseMatrix<double> a = make_matrix(spec, "export");
   if (precision == Precision::F32)
     a = a.convert<float>(Layout::ColMajor).convert<double>(Layout::ColMajor);
   const std::filesystem::path out = args.out;

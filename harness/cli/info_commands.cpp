@@ -76,7 +76,7 @@ struct ReferenceArgs {
 
 int cmd_reference(const ReferenceArgs& args) {
   const MatrixSpec spec = parse_matrix_spec(args.matrix);
-  const Problem p = make_problem(spec, make_matrix(spec), parse_precision(args.precision));
+  const Problem p = make_problem(spec, parse_precision(args.precision));
   nlohmann::json j = reference_to_json(p);
   if (args.vectors) {  // exact doubles (JSON numbers round-trip), column-major bases
     j["u1"] = p.ref.u1;

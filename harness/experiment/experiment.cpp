@@ -24,8 +24,8 @@ Row base_row(const Problem& problem, const EstimatorChoice& choice, std::uint64_
   Row row;
   row.matrix = problem.spec.text;
   row.family = problem.spec.family;
-  row.m = problem.a64.rows();
-  row.n = problem.a64.cols();
+  row.m = problem.rows();
+  row.n = problem.cols();
   row.precision = std::string(to_string(problem.precision));
   row.storage = std::string(to_string(problem.storage));
   row.estimator = choice.info->name;
@@ -58,7 +58,10 @@ Row checkpoint_row(const Problem& problem, const Row& base, const Snapshot<T>& s
   row.matvecs = snap.products;
   row.status = run_status(snap.status);
   if (!std::isfinite(row.sigma)) mark_error(row, "the estimate is not finite");
-  const Metrics m = compute_metrics<T>(problem.a64, problem.ref, row.sigma, snap.u, snap.v);
+  const Metrics m =
+      problem.sparse_only
+          ? compute_metrics<T>(problem.s64, problem.ref, row.sigma, snap.u, snap.v)
+          : compute_metrics<T>(problem.a64, problem.ref, row.sigma, snap.u, snap.v);
   row.rel_err = m.rel_err;
   row.u_cos_err = m.u_cos_err;
   row.v_cos_err = m.v_cos_err;
@@ -247,6 +250,29 @@ Problem make_problem(const MatrixSpec& spec, const DenseMatrix<double>& generate
   return p;
 }
 
+Problem make_problem(const MatrixSpec& spec, Precision precision) {
+  if (!is_sparse_family(spec)) return make_problem(spec, make_matrix(spec), precision);
+  Problem p;
+  p.spec = spec;
+  p.precision = precision;
+  p.storage = Storage::Sparse;
+  p.sparse_only = true;
+  p.s64 = make_sparse_matrix(spec);
+  if (precision == Precision::F32) {  // the float-rounded matrix, exactly in double too
+    p.s32 = p.s64.cast<float>();
+    p.s64 = p.s32.cast<double>();
+    p.s64.makeCompressed();
+  }
+  for (Eigen::Index k = 0; k < p.s64.nonZeros(); ++k)
+    p.max_abs = std::max(p.max_abs, std::abs(p.s64.valuePtr()[k]));
+  const auto start = Clock::now();
+  auto cached = cached_sparse_reference(p.s64);
+  p.ref = std::move(cached.ref);
+  p.ref_cache_hit = cached.hit;
+  p.ref_time_s = seconds(Clock::now() - start);
+  return p;
+}
+
 void require_float_range(const MatrixSpec& spec, const DenseMatrix<double>& a) {
   constexpr double kMax = std::numeric_limits<float>::max(),
                    kMin = std::numeric_limits<float>::min();
@@ -280,12 +306,12 @@ RunOutput run_estimator(const Problem& problem, const EstimatorChoice& choice, s
     SPECBENCH_REQUIRE(choice.info->takes_start, "estimator '", choice.info->name,
                       "' does not take a start vector (--start); estimators that do: ",
                       estimators_taking_start());
-    SPECBENCH_REQUIRE(std::ssize(start_u) == problem.a64.rows(), "the start vector has ",
-                      start_u.size(), " entries; the matrix has ", problem.a64.rows(), " rows");
+    SPECBENCH_REQUIRE(std::ssize(start_u) == problem.rows(), "the start vector has ",
+                      start_u.size(), " entries; the matrix has ", problem.rows(), " rows");
   }
-  SPECBENCH_REQUIRE(start_v.empty() || std::ssize(start_v) == problem.a64.cols(),
+  SPECBENCH_REQUIRE(start_v.empty() || std::ssize(start_v) == problem.cols(),
                     "the start v has ", start_v.size(), " entries; the matrix has ",
-                    problem.a64.cols(), " columns");
+                    problem.cols(), " columns");
   const auto run = [&](const auto& op) {
     using T = typename std::decay_t<decltype(op)>::Scalar;
     return run_typed<T>(problem, op, choice, seed, checkpoints, keep_vectors, start_u, start_v,

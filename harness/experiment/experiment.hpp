@@ -32,7 +32,9 @@ std::string_view to_string(Storage s);
 struct Problem {
   MatrixSpec spec;
   Precision precision = Precision::F64;
-  DenseMatrix<double> a64;  ///< the matrix, in double (the reference and metrics use it)
+  /// The matrix, in double (the reference and metrics use it); empty (0 x 0) for a sparse
+  /// family, which exists only as CSR (s64, s32): see rows(), cols().
+  DenseMatrix<double> a64;
   DenseMatrix<float> a32;   ///< the same matrix in float (f32 only)
   /// Sparse storage for the estimator (CSR, with a transpose for A^T x): chosen for Matrix Market
   /// files with at most a third of the entries nonzero, where it streams less memory than dense.
@@ -43,7 +45,16 @@ struct Problem {
   double max_abs = 0;          ///< max |a_ij| (chooses the estimators' power-of-two scaling)
   double ref_time_s = 0;       ///< seconds to compute the reference, or to read it from the cache
   bool ref_cache_hit = false;  ///< the reference came from the cache
+  /// True if the matrix exists only as CSR (a sparse family): a64 and a32 are empty, and the
+  /// reference is the sparse certified one.
+  bool sparse_only = false;
+  Index rows() const { return sparse_only ? Index(s64.rows()) : a64.rows(); }
+  Index cols() const { return sparse_only ? Index(s64.cols()) : a64.cols(); }
 };
+
+/// The problem of a spec: make_problem of the generated (or loaded) matrix, or for a sparse
+/// family its CSR matrix with the sparse certified reference, never densified.
+Problem make_problem(const MatrixSpec& spec, Precision precision);
 
 /// Builds the problem from a generated double matrix (rounding to float for f32) and computes
 /// its reference.

@@ -41,11 +41,10 @@ double subspace_sin2(std::span<const double> a_in, const std::vector<double>& q)
   return norm * norm;
 }
 
-}  // namespace
-
-template <class T>
-Metrics compute_metrics(const DenseMatrix<double>& a, const Reference& ref, double sigma_hat,
-                        std::span<const T> u_in, std::span<const T> v_in) {
+/// The metrics with the residual's products given: av(v, out) = A v, atu(u, out) = A^T u.
+template <class T, class Av, class Atu>
+Metrics metrics_with(const Reference& ref, double sigma_hat, std::span<const T> u_in,
+                     std::span<const T> v_in, const Av& av, const Atu& atu) {
   const std::vector<double> u(u_in.begin(), u_in.end()), v(v_in.begin(), v_in.end());
   const double sigma1 = ref.sigma1;
   const double scale = sigma1 > 0 ? sigma1 : 1.0;
@@ -72,11 +71,10 @@ Metrics compute_metrics(const DenseMatrix<double>& a, const Reference& ref, doub
     }
   }
   // r1 = A v - s u;  r2 = A^T u - s v
-  const DenseOperator<double> op(a);
   std::vector<double> r1(u), r2(v);
-  op.apply(v, r1);
+  av(v, r1);
   blas::axpy(-sigma_hat, std::span<const double>(u), std::span<double>(r1));
-  op.apply_transpose(u, r2);
+  atu(u, r2);
   blas::axpy(-sigma_hat, std::span<const double>(v), std::span<double>(r2));
   out.residual =
       std::hypot(blas::nrm2(std::span<const double>(r1)), blas::nrm2(std::span<const double>(r2))) /
@@ -88,9 +86,46 @@ Metrics compute_metrics(const DenseMatrix<double>& a, const Reference& ref, doub
   return out;
 }
 
+}  // namespace
+
+template <class T>
+Metrics compute_metrics(const DenseMatrix<double>& a, const Reference& ref, double sigma_hat,
+                        std::span<const T> u, std::span<const T> v) {
+  const DenseOperator<double> op(a);
+  return metrics_with<T>(
+      ref, sigma_hat, u, v,
+      [&](const std::vector<double>& x, std::vector<double>& y) { op.apply(x, y); },
+      [&](const std::vector<double>& x, std::vector<double>& y) { op.apply_transpose(x, y); });
+}
+
+template <class T>
+Metrics compute_metrics(const CsrMatrix<double>& a, const Reference& ref, double sigma_hat,
+                        std::span<const T> u, std::span<const T> v) {
+  // A v by rows (gathers); A^T u as a scatter over the rows: no transpose is built per row.
+  return metrics_with<T>(
+      ref, sigma_hat, u, v,
+      [&](const std::vector<double>& x, std::vector<double>& y) {
+        for (Eigen::Index i = 0; i < a.rows(); ++i) {
+          double s = 0;
+          for (CsrMatrix<double>::InnerIterator it(a, i); it; ++it) s += it.value() * x[std::size_t(it.col())];
+          y[std::size_t(i)] = s;
+        }
+      },
+      [&](const std::vector<double>& x, std::vector<double>& y) {
+        std::fill(y.begin(), y.end(), 0.0);
+        for (Eigen::Index i = 0; i < a.rows(); ++i)
+          for (CsrMatrix<double>::InnerIterator it(a, i); it; ++it)
+            y[std::size_t(it.col())] += it.value() * x[std::size_t(i)];
+      });
+}
+
 template Metrics compute_metrics<float>(const DenseMatrix<double>&, const Reference&, double,
                                         std::span<const float>, std::span<const float>);
 template Metrics compute_metrics<double>(const DenseMatrix<double>&, const Reference&, double,
+                                         std::span<const double>, std::span<const double>);
+template Metrics compute_metrics<float>(const CsrMatrix<double>&, const Reference&, double,
+                                        std::span<const float>, std::span<const float>);
+template Metrics compute_metrics<double>(const CsrMatrix<double>&, const Reference&, double,
                                          std::span<const double>, std::span<const double>);
 
 }  // namespace specbench

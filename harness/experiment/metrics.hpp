@@ -7,6 +7,7 @@
 #include <span>
 
 #include "algorithms/dense.hpp"
+#include "algorithms/sparse.hpp"
 #include "reference/reference.hpp"
 
 namespace specbench {
@@ -29,6 +30,11 @@ struct Metrics {
 /// makes 1 - |cos| useless below 1e-16 and never negative.
 template <class T>
 Metrics compute_metrics(const DenseMatrix<double>& a, const Reference& ref, double sigma_hat,
+                        std::span<const T> u, std::span<const T> v);
+
+/// The same on a CSR matrix (the sparse families, never densified).
+template <class T>
+Metrics compute_metrics(const CsrMatrix<double>& a, const Reference& ref, double sigma_hat,
                         std::span<const T> u, std::span<const T> v);
 
 }  // namespace specbench

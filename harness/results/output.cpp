@@ -281,8 +281,8 @@ CsvTable read_csv(const std::filesystem::path& path) {
 nlohmann::json reference_to_json(const Problem& p) {
   const Reference& r = p.ref;
   return {{"matrix", p.spec.text},
-          {"m", p.a64.rows()},
-          {"n", p.a64.cols()},
+          {"m", p.rows()},
+          {"n", p.cols()},
           {"precision", std::string(to_string(p.precision))},
           {"sigma1", r.sigma1_text},
           {"sigma2", r.sigma2},

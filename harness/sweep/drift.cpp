@@ -32,7 +32,7 @@ class Trajectory {
   void load(int step) {
     problem_.reset();
     try {
-      if (step == 0) w_ = make_matrix(spec_);
+      if (step == 0) w_ = make_matrix(spec_, "a drift block");
       problem_ = make_problem(spec_, w_, precision_);
       sinks_.reference(*problem_, step);
     } catch (const std::exception& e) {

@@ -173,7 +173,7 @@ WindowProblems Executor::build_problems(const std::vector<std::vector<std::size_
     if (run.drift.steps > 0) return;  // drift groups build their own problems, step by step
     const MatrixSpec& spec = plan_.matrices[run.matrix];
     try {
-      w.problems[k] = make_problem(spec, make_matrix(spec), run.precision);
+      w.problems[k] = make_problem(spec, run.precision);
       sinks_.reference(*w.problems[k], -1);
       progress_.problem(*w.problems[k]);
     } catch (const std::exception& e) {

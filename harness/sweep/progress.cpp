@@ -29,8 +29,8 @@ void Progress::message(const std::string& text) {
 }
 
 void Progress::problem(const Problem& p) {
-  message("matrix " + p.spec.text + " (" + std::to_string(p.a64.rows()) + " x " +
-          std::to_string(p.a64.cols()) + ", " + std::string(to_string(p.precision)) +
+  message("matrix " + p.spec.text + " (" + std::to_string(p.rows()) + " x " +
+          std::to_string(p.cols()) + ", " + std::string(to_string(p.precision)) +
           "): reference sigma1 = " + p.ref.sigma1_text + " +- " + format_double(p.ref.bound) +
           " in " + format_seconds(p.ref_time_s) + (p.ref_cache_hit ? " (cached)" : ""));
 }

@@ -67,7 +67,7 @@ CheckResult power_rate(const std::string& spec_text, int seeds, const std::vecto
   CheckResult r{.name = "power-rate",
                 .subject = spec_text + " [" + estimator.substr(0, estimator.find(':')) + "]"};
   const MatrixSpec spec = parse_matrix_spec(spec_text);
-  const Problem p = make_problem(spec, make_matrix(spec), Precision::F64);
+  const Problem p = make_problem(spec, make_matrix(spec, "check"), Precision::F64);
   const double s1 = p.ref.sigma1, ratio = p.ref.sigma2 / s1, lambda1 = s1 * s1;
   const auto choice = parse_estimator_spec(estimator);
   const double rounding = 8 * double(std::max(p.a64.rows(), p.a64.cols())) * kEps;
@@ -111,7 +111,7 @@ CheckResult lanczos_kps(const std::string& spec_text, int seeds, const std::vect
   CheckResult r{.name = "lanczos-kps",
                 .subject = spec_text + " [" + estimator.substr(0, estimator.find(':')) + "]"};
   const MatrixSpec spec = parse_matrix_spec(spec_text);
-  const Problem p = make_problem(spec, make_matrix(spec), Precision::F64);
+  const Problem p = make_problem(spec, make_matrix(spec, "check"), Precision::F64);
   const auto s = all_singular_values(p.a64);
   const double l1 = p.ref.sigma1 * p.ref.sigma1, l2 = s[1] * s[1];
   const double ln = p.a64.cols() > p.a64.rows() ? 0.0 : s.back() * s.back();
@@ -215,7 +215,7 @@ CheckResult hmt(const std::string& spec_text, int r_vectors, int trials, double 
                 .subject = spec_text + ", r = " + std::to_string(r_vectors) +
                            (factor != 10 ? " [constant " + fmt(factor) + "]" : "")};
   const MatrixSpec spec = parse_matrix_spec(spec_text);
-  const Problem p = make_problem(spec, make_matrix(spec), Precision::F64);
+  const Problem p = make_problem(spec, make_matrix(spec, "check"), Precision::F64);
   const DenseOperator<double> op(p.a64);
   std::vector<double> w(static_cast<std::size_t>(p.a64.cols())),
       aw(static_cast<std::size_t>(p.a64.rows()));

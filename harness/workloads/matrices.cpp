@@ -211,8 +211,23 @@ std::string command_spec(const MatrixSpec& spec) {
   return spec.family == kFileFamily ? std::string(kFilePrefix) + spec.file.string() : spec.text;
 }
 
-DenseMatrix<double> make_matrix(const MatrixSpec& spec) {
-  return MatrixFamilyRegistry::instance().get(spec.family, "matrix family").generate(spec.params);
+DenseMatrix<double> make_matrix(const MatrixSpec& spec, std::string_view what) {
+  const auto& info = MatrixFamilyRegistry::instance().get(spec.family, "matrix family");
+  SPECBENCH_REQUIRE(info.generate != nullptr, "matrix spec '", spec.text, "': '", spec.family,
+                    "' is a sparse family (CSR, never densified); ", what,
+                    " needs a dense matrix");
+  return info.generate(spec.params);
+}
+
+bool is_sparse_family(const MatrixSpec& spec) {
+  return MatrixFamilyRegistry::instance().get(spec.family, "matrix family").generate_sparse !=
+         nullptr;
+}
+
+CsrMatrix<double> make_sparse_matrix(const MatrixSpec& spec) {
+  return MatrixFamilyRegistry::instance()
+      .get(spec.family, "matrix family")
+      .generate_sparse(spec.params);
 }
 
 }  // namespace specbench

@@ -14,6 +14,7 @@
 #include "algorithms/dense.hpp"
 #include "algorithms/params.hpp"
 #include "algorithms/registry.hpp"
+#include "algorithms/sparse.hpp"
 #include "core/random.hpp"
 
 namespace specbench {
@@ -23,6 +24,10 @@ struct MatrixFamilyInfo {
   std::string summary;  ///< one line for `specbench list`
   ParamSchema schema;
   std::function<DenseMatrix<double>(const ParamSet&)> generate;
+  /// Sparse families (laplace2d, ...) generate CSR instead, never a dense matrix: set this and
+  /// leave `generate` empty. Their reference is the sparse certified one
+  /// (reference/sparse_reference.hpp).
+  std::function<CsrMatrix<double>(const ParamSet&)> generate_sparse;
   /// Optional parse-time checks that a schema cannot express (a rate that must be < 1 for one
   /// choice of another parameter). Throws InvalidArgument; `spec` is the user's text.
   std::function<void(const ParamSet&, std::string_view spec)> validate;
@@ -64,8 +69,15 @@ MatrixSpec parse_matrix_spec(std::string_view text, const std::filesystem::path&
 /// for files `mtx:` followed by the resolved path.
 std::string command_spec(const MatrixSpec& spec);
 
-/// Generates (or loads) the matrix of a validated spec.
-DenseMatrix<double> make_matrix(const MatrixSpec& spec);
+/// Generates (or loads) the matrix of a validated spec. A sparse family (is_sparse_family) has
+/// no dense matrix: InvalidArgument naming the spec and the command that cannot take it.
+DenseMatrix<double> make_matrix(const MatrixSpec& spec, std::string_view what = "this command");
+
+/// True for the families generated as CSR (laplace2d, laplace3d).
+bool is_sparse_family(const MatrixSpec& spec);
+
+/// The CSR matrix of a sparse family's spec.
+CsrMatrix<double> make_sparse_matrix(const MatrixSpec& spec);
 
 /// A = U diag(s) V^T with U (m x k), V (n x k) the orthonormal Q factors of Gaussian matrices
 /// drawn from `rng`, k = s.size() <= min(m, n). The singular values of A are s (to rounding).

@@ -1067,6 +1067,34 @@ PY
 else
   bad "README's C plug-in does not compile" "$(cat "$tmp/readme/cc.err")"
 fi
+# Sparse families, never densified: a sweep on laplace2d and laplace3d writes sparse rows whose
+# certified sigma_ref holds the closed form 2 d (1 + cos(pi / (N + 1))) (in double to ~1e-16,
+# far inside the reference's ~1e-12 bound) and Lanczos with enough steps reaches it; export,
+# which needs a dense matrix, refuses one with exit 2.
+printf '%s\n' '[sweep]' 'seeds = 1' '[[block]]' 'matrices = ["laplace2d:n=30", "laplace3d:n=7"]' \
+  '[[block.estimators]]' 'name = "lanczos"' 'steps = [5, 400]' '[[block.estimators]]' \
+  'name = "power"' 'iters = 5' >"$tmp/lap.toml"
+lap=$("$bin" run "$tmp/lap.toml" --out "$tmp/lap" -q 2>&1); laprc=$?
+lapchk=$($py - "$tmp/lap/runs.csv" <<'PY' 2>&1
+import csv, math, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+errors = []
+for r in rows:
+    dims, n = (2, 30) if r["family"] == "laplace2d" else (3, 7)
+    exact = 2 * dims * (1 + math.cos(math.pi / (n + 1)))
+    if r["storage"] != "sparse" or r["status"] == "error":
+        errors.append(f"{r['matrix']}: storage {r['storage']}, status {r['status']}")
+    if abs(float(r["sigma_ref"]) - exact) > float(r["ref_bound"]) + 4e-16 * exact:
+        errors.append(f"{r['matrix']}: sigma_ref {r['sigma_ref']} vs {exact}")
+    if r["estimator"] == "lanczos" and r["checkpoint"] == "400" and float(r["rel_err"]) > 1e-11:
+        errors.append(f"{r['matrix']}: lanczos 400 steps rel_err {r['rel_err']}")
+print("\n".join(errors) if errors else f"all good {len(rows)}")
+PY
+)
+[ $laprc -eq 0 ] && [ "$lapchk" = "all good 6" ] &&
+  ok "sparse families: sparse rows, the closed form inside the certified reference" ||
+  bad "sparse families (exit $laprc)" "$lap $lapchk"
+expect "sparse families: export refuses to densify" 2 "'laplace2d' is a sparse family .*export needs a dense matrix" -- export --matrix laplace2d:n=4 --out "$tmp/lap.npy"
 # External estimators: tests/cli/external.sh (the same helpers).
 source "$(dirname "$0")/external.sh"
 # The peer plug-ins of configs/peers.toml (plugins/peers/) on a small dense and a small sparse
