@@ -47,9 +47,9 @@ std::size_t size_limit(std::int64_t m, std::int64_t n) {
 
 /// The cached reference at `path`, or the reason it cannot be used ("" and false: not cached).
 /// Only a regular file is opened, never through a symbolic link, never blocking on a FIFO.
-bool load(const std::filesystem::path& path, const std::string& key, std::int64_t m,
-          std::int64_t n, const std::function<std::string(const Reference&)>& against,
-          Reference& out, std::string& why) {
+bool load(const std::filesystem::path& path, const std::string& key, std::int64_t m, std::int64_t n,
+          const std::function<std::string(const Reference&)>& against, Reference& out,
+          std::string& why) {
   const int fd = open_regular_file(path, /*follow_links=*/false, why);
   if (fd < 0) return false;  // why is "" if there is no entry: not an error
   try {

@@ -72,8 +72,17 @@ struct Guide {
 
 /// Golub-Kahan-Lanczos with full reorthogonalization from a fixed Gaussian start: the top Ritz
 /// triplet of the k x k bidiagonal B = U^T A V (a guide; nothing rests on it).
-Guide lanczos_guide(const CsrView& a) {
-  const std::int64_t k = std::min<std::int64_t>(kSparseLanczosSteps, std::min(a.m, a.n));
+Guide lanczos_guide(const CsrView& a, double budget) {
+  // The bases take (k + 1) (m + n) doubles: fewer steps where that exceeds the budget
+  // (the guide only needs to land near sigma1; the shifts and inverse iteration do the rest).
+  const double per_step = 8.0 * double(a.m + a.n);
+  const auto affordable = std::int64_t(std::max(0.0, budget / per_step - 1));
+  if (affordable < 2)
+    throw std::runtime_error("sparse reference: the Lanczos guide alone needs " +
+                             std::to_string(3 * per_step / 1e9) + " GB (budget " +
+                             std::to_string(budget / 1e9) + " GB)");
+  const std::int64_t k =
+      std::min({std::int64_t(kSparseLanczosSteps), std::min(a.m, a.n), affordable});
   std::vector<double> us(std::size_t(k * a.m)), vs(std::size_t((k + 1) * a.n));
   std::vector<double> alpha, beta{0};
   boost::random::mt19937_64 rng(20260601);
@@ -304,7 +313,7 @@ void fill_bracket(Reference& r, const HP& lo, double hi) {
 Reference compute_sparse_reference(const CsrView& a, double max_factor_bytes) {
   check_input(a);
   Reference r;
-  const Guide g = lanczos_guide(a);
+  const Guide g = lanczos_guide(a, max_factor_bytes);
   r.lanczos_steps = g.steps;
   r.sigma2 = g.theta2;
   r.u1.assign(std::size_t(a.m), 0.0);

@@ -58,10 +58,9 @@ Row checkpoint_row(const Problem& problem, const Row& base, const Snapshot<T>& s
   row.matvecs = snap.products;
   row.status = run_status(snap.status);
   if (!std::isfinite(row.sigma)) mark_error(row, "the estimate is not finite");
-  const Metrics m =
-      problem.sparse_only
-          ? compute_metrics<T>(problem.s64, problem.ref, row.sigma, snap.u, snap.v)
-          : compute_metrics<T>(problem.a64, problem.ref, row.sigma, snap.u, snap.v);
+  const Metrics m = problem.sparse_only
+                        ? compute_metrics<T>(problem.s64, problem.ref, row.sigma, snap.u, snap.v)
+                        : compute_metrics<T>(problem.a64, problem.ref, row.sigma, snap.u, snap.v);
   row.rel_err = m.rel_err;
   row.u_cos_err = m.u_cos_err;
   row.v_cos_err = m.v_cos_err;
@@ -309,9 +308,8 @@ RunOutput run_estimator(const Problem& problem, const EstimatorChoice& choice, s
     SPECBENCH_REQUIRE(std::ssize(start_u) == problem.rows(), "the start vector has ",
                       start_u.size(), " entries; the matrix has ", problem.rows(), " rows");
   }
-  SPECBENCH_REQUIRE(start_v.empty() || std::ssize(start_v) == problem.cols(),
-                    "the start v has ", start_v.size(), " entries; the matrix has ",
-                    problem.cols(), " columns");
+  SPECBENCH_REQUIRE(start_v.empty() || std::ssize(start_v) == problem.cols(), "the start v has ",
+                    start_v.size(), " entries; the matrix has ", problem.cols(), " columns");
   const auto run = [&](const auto& op) {
     using T = typename std::decay_t<decltype(op)>::Scalar;
     return run_typed<T>(problem, op, choice, seed, checkpoints, keep_vectors, start_u, start_v,

@@ -107,7 +107,8 @@ Metrics compute_metrics(const CsrMatrix<double>& a, const Reference& ref, double
       [&](const std::vector<double>& x, std::vector<double>& y) {
         for (Eigen::Index i = 0; i < a.rows(); ++i) {
           double s = 0;
-          for (CsrMatrix<double>::InnerIterator it(a, i); it; ++it) s += it.value() * x[std::size_t(it.col())];
+          for (CsrMatrix<double>::InnerIterator it(a, i); it; ++it)
+            s += it.value() * x[std::size_t(it.col())];
           y[std::size_t(i)] = s;
         }
       },

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/memory.hpp"
 #include "harness/workloads/matrices.hpp"
 
 namespace specbench {
@@ -30,6 +31,10 @@ CsrMatrix<double> laplacian(long long n_grid, int dims) {
     stride[std::size_t(d)] = s;
     s *= nn;
   }
+  // CSR holds a value and a column per entry and a pointer per row; Eigen's insertion needs
+  // about as much again while it fills. A size the machine cannot hold is refused up front.
+  const double bytes = 2.0 * (double(2 * dims + 1) * double(rows) * 16 + double(rows) * 8);
+  require_workspace("laplace" + std::to_string(dims) + "d:n=" + std::to_string(n_grid), bytes);
   CsrMatrix<double> a(rows, rows);
   a.reserve(Eigen::VectorXi::Constant(Eigen::Index(rows), 2 * dims + 1));
   std::vector<std::int64_t> at(nd);
@@ -73,12 +78,14 @@ MatrixFamilyInfo laplace_family(const char* name, int dims, const char* summary)
   };
 }
 
-const MatrixFamilyRegistrar kRegisterLaplace2d{laplace_family(
-    "laplace2d", 2,
-    "5-point Laplacian on an N x N grid, Dirichlet (sparse, N^2 rows; sigma1 = 4 + 4 cos(pi/(N+1)))")};
-const MatrixFamilyRegistrar kRegisterLaplace3d{laplace_family(
-    "laplace3d", 3,
-    "7-point Laplacian on an N^3 grid, Dirichlet (sparse, N^3 rows; sigma1 = 6 + 6 cos(pi/(N+1)))")};
+const MatrixFamilyRegistrar kRegisterLaplace2d{
+    laplace_family("laplace2d", 2,
+                   "5-point Laplacian on an N x N grid, Dirichlet (sparse, N^2 rows; sigma1 = 4 + "
+                   "4 cos(pi/(N+1)))")};
+const MatrixFamilyRegistrar kRegisterLaplace3d{
+    laplace_family("laplace3d", 3,
+                   "7-point Laplacian on an N^3 grid, Dirichlet (sparse, N^3 rows; sigma1 = 6 + 6 "
+                   "cos(pi/(N+1)))")};
 
 }  // namespace
 }  // namespace specbench
