@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   build-essential cmake git pkg-config
   libboost-dev libboost-test-dev
-  liblapacke-dev libopenblas-dev libtmglib-dev libsuitesparse-dev
+  liblapacke-dev libopenblas-dev libtmglib-dev libsuitesparse-dev zlib1g-dev
   libbenchmark-dev libeigen3-dev libtomlplusplus-dev libcli11-dev nlohmann-json3-dev libsqlite3-dev libssl-dev
   python3-matplotlib python3-numpy python3-mpmath
   strace  # tests/cli: the order of open, fsync, rename in an atomic write

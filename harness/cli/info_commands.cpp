@@ -78,6 +78,14 @@ int cmd_reference(const ReferenceArgs& args) {
   const MatrixSpec spec = parse_matrix_spec(args.matrix);
   const Problem p = make_problem(spec, parse_precision(args.precision));
   nlohmann::json j = reference_to_json(p);
+  j["storage"] = std::string(to_string(p.storage));
+  if (p.storage == Storage::Sparse)
+    j["nnz"] = p.sparse_only ? p.s64.nonZeros() : p.s64.nonZeros() + p.s32.nonZeros();
+  if (p.file_bytes > 0) {  // a Matrix Market file: how fast it was read
+    j["file_bytes"] = p.file_bytes;
+    j["read_s"] = p.read_s;
+    j["read_mb_per_s"] = p.file_bytes / 1e6 / std::max(p.read_s, 1e-9);
+  }
   if (args.vectors) {  // exact doubles (JSON numbers round-trip), column-major bases
     j["u1"] = p.ref.u1;
     j["v1"] = p.ref.v1;

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <exception>
+#include <filesystem>
 
 #include "algorithms/scaled.hpp"
 #include "harness/experiment/metrics.hpp"
@@ -250,14 +251,31 @@ Problem make_problem(const MatrixSpec& spec, const DenseMatrix<double>& generate
 }
 
 Problem make_problem(const MatrixSpec& spec, Precision precision) {
-  if (!is_sparse_family(spec)) return make_problem(spec, make_matrix(spec), precision);
+  const auto began = Clock::now();
+  const bool sparse = is_sparse_only(spec);
+  auto read_stats = [&](Problem& p, double seconds_read) {
+    if (spec.family != "mtx") return;
+    std::error_code ec;
+    const auto bytes = std::filesystem::file_size(spec.file, ec);
+    p.file_bytes = ec ? 0.0 : double(bytes);
+    p.read_s = seconds_read;
+  };
+  if (!sparse) {
+    DenseMatrix<double> a = make_matrix(spec);
+    const double read = seconds(Clock::now() - began);
+    Problem p = make_problem(spec, a, precision);
+    read_stats(p, read);
+    return p;
+  }
   Problem p;
   p.spec = spec;
   p.precision = precision;
   p.storage = Storage::Sparse;
   p.sparse_only = true;
   p.s64 = make_sparse_matrix(spec);
+  read_stats(p, seconds(Clock::now() - began));
   if (precision == Precision::F32) {  // the float-rounded matrix, exactly in double too
+    require_float_range(spec, p.s64);
     p.s32 = p.s64.cast<float>();
     p.s64 = p.s32.cast<double>();
     p.s64.makeCompressed();
@@ -270,6 +288,28 @@ Problem make_problem(const MatrixSpec& spec, Precision precision) {
   p.ref_cache_hit = cached.hit;
   p.ref_time_s = seconds(Clock::now() - start);
   return p;
+}
+
+namespace {
+
+void require_float_value(const MatrixSpec& spec, Index i, Index j, double x) {
+  constexpr double kMax = std::numeric_limits<float>::max(),
+                   kMin = std::numeric_limits<float>::min();
+  const double ax = std::abs(x);
+  if (ax > kMax || (ax > 0 && ax < kMin))
+    throw InvalidArgument(detail::concat(
+        "matrix '", spec.text, "': entry (", i + 1, ", ", j + 1, ") = ", format_double(x),
+        ax > kMax ? " overflows float (largest 3.4028235e+38)"
+                  : " underflows float (smallest normal 1.1754944e-38)",
+        ": an f32 run cannot represent it; use f64, or scale the matrix"));
+}
+
+}  // namespace
+
+void require_float_range(const MatrixSpec& spec, const CsrMatrix<double>& a) {
+  for (Eigen::Index i = 0; i < a.rows(); ++i)
+    for (CsrMatrix<double>::InnerIterator it(a, i); it; ++it)
+      require_float_value(spec, i, it.col(), it.value());
 }
 
 void require_float_range(const MatrixSpec& spec, const DenseMatrix<double>& a) {

@@ -48,6 +48,8 @@ struct Problem {
   /// True if the matrix exists only as CSR (a sparse family): a64 and a32 are empty, and the
   /// reference is the sparse certified one.
   bool sparse_only = false;
+  /// A Matrix Market file's size in bytes and the seconds it took to read (0 for families).
+  double file_bytes = 0, read_s = 0;
   Index rows() const { return sparse_only ? Index(s64.rows()) : a64.rows(); }
   Index cols() const { return sparse_only ? Index(s64.cols()) : a64.cols(); }
 };
@@ -64,6 +66,7 @@ Problem make_problem(const MatrixSpec& spec, const DenseMatrix<double>& generate
 /// For f32 runs: every entry must be a normal float or zero once rounded (|a| <= FLT_MAX and
 /// |a| >= FLT_MIN unless 0); otherwise InvalidArgument naming the spec, the entry and its value.
 void require_float_range(const MatrixSpec& spec, const DenseMatrix<double>& a);
+void require_float_range(const MatrixSpec& spec, const CsrMatrix<double>& a);
 
 /// The sparse-storage rule of make_problem: Matrix Market files with nnz <= m n / 3.
 bool prefers_sparse(const MatrixSpec& spec, const DenseMatrix<double>& a);

@@ -77,10 +77,15 @@ std::vector<std::size_t> read_matrices(const ConfigReader& cfg, const toml::tabl
       spec = parse_matrix_spec(text, cfg.folder());
       // Open and parse matrix files now: a bad file fails before any output is written.
       if (spec.family == "mtx" && !matrix_index.count(spec.text)) {
-        const auto matrix = make_matrix(spec);
-        if (std::find(d.precisions.begin(), d.precisions.end(), Precision::F32) !=
-            d.precisions.end())
-          require_float_range(spec, matrix);
+        const bool f32 = std::find(d.precisions.begin(), d.precisions.end(), Precision::F32) !=
+                         d.precisions.end();
+        if (is_sparse_only(spec)) {
+          const auto matrix = make_sparse_matrix(spec);
+          if (f32) require_float_range(spec, matrix);
+        } else {
+          const auto matrix = make_matrix(spec);
+          if (f32) require_float_range(spec, matrix);
+        }
       }
     } catch (const InvalidArgument& e) {
       cfg.fail(matrices, "matrices", e.what());

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cmath>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
@@ -32,7 +33,13 @@ void Progress::problem(const Problem& p) {
   message("matrix " + p.spec.text + " (" + std::to_string(p.rows()) + " x " +
           std::to_string(p.cols()) + ", " + std::string(to_string(p.precision)) +
           "): reference sigma1 = " + p.ref.sigma1_text + " +- " + format_double(p.ref.bound) +
-          " in " + format_seconds(p.ref_time_s) + (p.ref_cache_hit ? " (cached)" : ""));
+          " in " + format_seconds(p.ref_time_s) + (p.ref_cache_hit ? " (cached)" : "") +
+          (p.file_bytes > 0
+               ? "; file read in " + format_seconds(p.read_s) + " (" +
+                     format_double(std::round(p.file_bytes / 1e5) / 10) + " MB, " +
+                     format_double(std::round(p.file_bytes / 1e5 / std::max(p.read_s, 1e-9)) / 10) +
+                     " MB/s)"
+               : ""));
 }
 
 void Progress::problem_error(const MatrixSpec& spec, const std::string& error) {

@@ -140,7 +140,9 @@ const MatrixFamilyRegistrar kRegisterSpectrum{{
 
 const MatrixFamilyRegistrar kRegisterMtx{{
     .name = std::string(kFileFamily),
-    .summary = "a Matrix Market file, stored dense: mtx:PATH (or just PATH ending in .mtx)",
+    .summary = "a Matrix Market file (.mtx, or gzip-compressed .mtx.gz), stored dense, or as "
+               "CSR when a coordinate file's dense form exceeds 2^28 entries: mtx:PATH (or just "
+               "PATH ending in .mtx or .mtx.gz)",
     .schema = {{
         {.name = "path",
          .type = ParamType::String,
@@ -157,7 +159,8 @@ MatrixSpec parse_matrix_spec(std::string_view text, const std::filesystem::path&
   MatrixSpec spec;
   std::vector<std::pair<std::string, std::string>> given;
   const bool file_prefix = text.starts_with(kFilePrefix);
-  const bool file_shorthand = text.find(':') == std::string_view::npos && text.ends_with(".mtx");
+  const bool file_shorthand = text.find(':') == std::string_view::npos &&
+                              (text.ends_with(".mtx") || text.ends_with(".mtx.gz"));
   if (file_prefix || file_shorthand) {
     std::string_view path = file_prefix ? text.substr(kFilePrefix.size()) : text;
     // `mtx:path=FILE` (the generic key=value form) names the same file as `mtx:FILE`.
@@ -214,17 +217,25 @@ std::string command_spec(const MatrixSpec& spec) {
 DenseMatrix<double> make_matrix(const MatrixSpec& spec, std::string_view what) {
   const auto& info = MatrixFamilyRegistry::instance().get(spec.family, "matrix family");
   SPECBENCH_REQUIRE(info.generate != nullptr, "matrix spec '", spec.text, "': '", spec.family,
-                    "' is a sparse family (CSR, never densified); ", what,
-                    " needs a dense matrix");
+                    "' is a sparse family (CSR, never densified); ", what, " needs a dense matrix");
+  if (spec.family == kFileFamily && is_sparse_only(spec))
+    throw InvalidArgument(detail::concat(
+        "matrix spec '", spec.text, "': the file is read as CSR (its dense form exceeds ",
+        kMaxDenseEntries, " entries); ", what, " needs a dense matrix"));
   return info.generate(spec.params);
 }
 
-bool is_sparse_family(const MatrixSpec& spec) {
+bool is_sparse_only(const MatrixSpec& spec) {
+  if (spec.family == kFileFamily) {
+    const MtxSize size = read_matrix_market_size(spec.params.get_string("path"));
+    return size.coordinate && size.m > kMaxDenseEntries / size.n;
+  }
   return MatrixFamilyRegistry::instance().get(spec.family, "matrix family").generate_sparse !=
          nullptr;
 }
 
 CsrMatrix<double> make_sparse_matrix(const MatrixSpec& spec) {
+  if (spec.family == kFileFamily) return read_matrix_market_sparse(spec.params.get_string("path"));
   return MatrixFamilyRegistry::instance()
       .get(spec.family, "matrix family")
       .generate_sparse(spec.params);

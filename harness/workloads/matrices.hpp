@@ -69,14 +69,16 @@ MatrixSpec parse_matrix_spec(std::string_view text, const std::filesystem::path&
 /// for files `mtx:` followed by the resolved path.
 std::string command_spec(const MatrixSpec& spec);
 
-/// Generates (or loads) the matrix of a validated spec. A sparse family (is_sparse_family) has
+/// Generates (or loads) the matrix of a validated spec. A sparse-only matrix (is_sparse_only) has
 /// no dense matrix: InvalidArgument naming the spec and the command that cannot take it.
 DenseMatrix<double> make_matrix(const MatrixSpec& spec, std::string_view what = "this command");
 
-/// True for the families generated as CSR (laplace2d, laplace3d).
-bool is_sparse_family(const MatrixSpec& spec);
+/// True for matrices that exist only as CSR, never dense: the sparse families (laplace2d,
+/// laplace3d) and Matrix Market coordinate files whose dense form exceeds kMaxDenseEntries
+/// (the file's size line is read to tell).
+bool is_sparse_only(const MatrixSpec& spec);
 
-/// The CSR matrix of a sparse family's spec.
+/// The CSR matrix of a sparse-only spec.
 CsrMatrix<double> make_sparse_matrix(const MatrixSpec& spec);
 
 /// A = U diag(s) V^T with U (m x k), V (n x k) the orthonormal Q factors of Gaussian matrices

@@ -16,6 +16,7 @@
 
 #include "core/error.hpp"
 #include "harness/workloads/mtx_entries.hpp"
+#include "harness/workloads/mtx_lines.hpp"
 #include "harness/workloads/mtx_tokens.hpp"
 
 namespace specbench {
@@ -23,6 +24,8 @@ namespace {
 
 using namespace detail::mtx;
 using detail::EntryStore;
+using detail::LineSource;
+using detail::TripletStore;
 
 enum class Format { Coordinate, Array };
 enum class Field { Real, Integer, Pattern };
@@ -30,14 +33,20 @@ enum class Symmetry { General, Symmetric, SkewSymmetric };
 
 class MatrixMarketReader {
  public:
-  explicit MatrixMarketReader(const std::string& path) : path_(path) {}
+  /// `sparse`: read a coordinate file of any size into CSR (no dense limit, no proportion rule).
+  MatrixMarketReader(const std::string& path, bool sparse)
+      : path_(path), sparse_(sparse), gz_(path.ends_with(".gz")), in_(path, gz_) {}
+
+  /// Banner and size line only.
+  MtxSize size() {
+    open();
+    read_banner();
+    read_size();
+    return {m_, n_, expected_, format_ == Format::Coordinate};
+  }
 
   DenseMatrix<double> read() {
-    std::error_code ec;
-    if (std::filesystem::is_directory(path_, ec))
-      throw InvalidArgument(detail::concat(path_, ": cannot open: is a directory"));
-    in_.open(path_, std::ios::binary);
-    if (!in_) throw InvalidArgument(detail::concat(path_, ": cannot open: ", std::strerror(errno)));
+    open();
     read_banner();
     read_size();
     check_proportion();
@@ -50,8 +59,27 @@ class MatrixMarketReader {
     // Anything after the last entry other than comments and blank lines is an extra entry.
     if (next_data_line())
       fail("too many entries: the size line declares ", expected_, " (extra entry '", line_, "')");
-    if (in_.bad()) fail("read error");
+    if (bad_) fail("read error");
     return a.take();
+  }
+
+  CsrMatrix<double> read_sparse() {
+    open();
+    read_banner();
+    read_size();
+    if (format_ != Format::Coordinate)
+      fail("an array file is dense: ", m_, " x ", n_, " exceeds the dense storage limit of ",
+           kMaxDenseEntries, " entries");
+    check_file_length();
+    TripletStore a;
+    read_coordinate(a);
+    if (next_data_line())
+      fail("too many entries: the size line declares ", expected_, " (extra entry '", line_, "')");
+    if (bad_) fail("read error");
+    CsrMatrix<double> out(m_, n_);
+    out.setFromTriplets(a.entries.begin(), a.entries.end());  // duplicates summed
+    out.makeCompressed();
+    return out;
   }
 
  private:
@@ -61,9 +89,17 @@ class MatrixMarketReader {
         detail::concat(path_, ":", std::max<long long>(line_no_, 1), ": ", parts...));
   }
 
+  void open() {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path_, ec))
+      throw InvalidArgument(detail::concat(path_, ": cannot open: is a directory"));
+    if (!in_.open())
+      throw InvalidArgument(detail::concat(path_, ": cannot open: ", std::strerror(errno)));
+  }
+
   bool next_line() {
-    if (!std::getline(in_, line_)) {
-      if (in_.bad()) fail("read error");
+    if (!in_.getline(line_, bad_)) {
+      if (bad_) fail(gz_ ? "read error (damaged gzip stream)" : "read error");
       return false;
     }
     ++line_no_;
@@ -162,9 +198,15 @@ class MatrixMarketReader {
     if (m_ < 0 || n_ < 0 || size[2] < 0) fail("bad size line '", line_, "': negative size");
     if (m_ < 1 || n_ < 1)
       fail("bad size line '", line_, "': the matrix must have at least one row and one column");
-    if (m_ > kMaxDenseEntries / n_)
+    if (sparse_) {
+      if (m_ > kMaxSparseDimension || n_ > kMaxSparseDimension)
+        fail("matrix size ", m_, " x ", n_, " exceeds the sparse limit of ", kMaxSparseDimension,
+             " rows or columns");
+    } else if (m_ > kMaxDenseEntries / n_) {
       fail("matrix size ", m_, " x ", n_, " exceeds the dense storage limit of ", kMaxDenseEntries,
-           " entries (2 GiB of doubles)");
+           " entries (2 GiB of doubles)",
+           format_ == Format::Coordinate ? "" : " (coordinate files that large are read sparse)");
+    }
     if (symmetry_ != Symmetry::General && m_ != n_)
       fail("a ", symmetry_ == Symmetry::Symmetric ? "symmetric" : "skew-symmetric",
            " matrix must be square, the size line gives ", m_, " x ", n_);
@@ -206,7 +248,7 @@ class MatrixMarketReader {
   void check_file_length() {
     std::error_code ec;
     const auto size = std::filesystem::file_size(path_, ec);
-    const auto pos = in_.tellg();
+    const auto pos = in_.tell();
     if (ec || !std::filesystem::is_regular_file(path_, ec) || pos < 0) return;
     const long long remaining = (long long)size - (long long)pos;
     const long long shortest = format_ == Format::Array ? 2 : field_ == Field::Pattern ? 4 : 6;
@@ -249,14 +291,16 @@ class MatrixMarketReader {
   }
 
   /// Stores the entry (i, j) = x (0-based) and its mirror image.
-  void add(EntryStore& a, long long i, long long j, double x) const {
+  template <class Store>
+  void add(Store& a, long long i, long long j, double x) const {
     a.put(i, j, x);
     if (i == j) return;
     if (symmetry_ == Symmetry::Symmetric) a.put(j, i, x);
     if (symmetry_ == Symmetry::SkewSymmetric) a.put(j, i, -x);
   }
 
-  void read_coordinate(EntryStore& a) {
+  template <class Store>
+  void read_coordinate(Store& a) {
     const char* form = field_ == Field::Pattern ? "'row column'" : "'row column value'";
     for (long long k = 0; k < expected_; ++k) {
       if (!next_data_line())
@@ -304,7 +348,10 @@ class MatrixMarketReader {
   }
 
   std::string path_;
-  std::ifstream in_;
+  bool sparse_;
+  bool gz_;
+  LineSource in_;
+  bool bad_ = false;
   std::string line_;
   long long line_no_ = 0;
   Format format_ = Format::Coordinate;
@@ -316,7 +363,15 @@ class MatrixMarketReader {
 }  // namespace
 
 DenseMatrix<double> read_matrix_market(const std::string& path) {
-  return MatrixMarketReader(path).read();
+  return MatrixMarketReader(path, false).read();
+}
+
+MtxSize read_matrix_market_size(const std::string& path) {
+  return MatrixMarketReader(path, true).size();
+}
+
+CsrMatrix<double> read_matrix_market_sparse(const std::string& path) {
+  return MatrixMarketReader(path, true).read_sparse();
 }
 
 void write_matrix_market(std::ostream& out, const DenseMatrix<double>& a) {

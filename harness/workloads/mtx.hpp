@@ -9,6 +9,7 @@
 
 #include "algorithms/blas.hpp"
 #include "algorithms/dense.hpp"
+#include "algorithms/sparse.hpp"
 
 namespace specbench {
 
@@ -51,6 +52,23 @@ inline constexpr Index kMaxPositionsPerEntry = 4096;
 /// bytes per entry read); the m x n result of a coordinate file is allocated once every entry
 /// has been read and checked.
 DenseMatrix<double> read_matrix_market(const std::string& path);
+
+/// Largest number of rows or columns of a file read sparse (2^31 - 1: an index of CHOLMOD's and
+/// Eigen's int64 storage is far larger; this keeps a typo from declaring 10^18 rows).
+inline constexpr Index kMaxSparseDimension = (Index(1) << 31) - 1;
+
+/// The banner's format and the size line of a Matrix Market file (read no further).
+struct MtxSize {
+  long long m = 0, n = 0, entries = 0;
+  bool coordinate = false;
+};
+MtxSize read_matrix_market_size(const std::string& path);
+
+/// A coordinate file of any size (up to kMaxSparseDimension rows and columns) as CSR, never
+/// dense: memory grows with the entries read (24 bytes each while reading, then CSR), the same
+/// checks and messages as read_matrix_market otherwise (the proportion rule does not apply: no
+/// dense form is built). Duplicates are summed; symmetric files mirrored.
+CsrMatrix<double> read_matrix_market_sparse(const std::string& path);
 
 /// Writes `a` as `%%MatrixMarket matrix array real general` with 17 significant digits (exact round
 /// trip through read_matrix_market). The caller checks the stream state.

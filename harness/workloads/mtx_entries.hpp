@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "algorithms/dense.hpp"
+#include "algorithms/sparse.hpp"
 
 namespace specbench::detail {
 
@@ -73,6 +74,13 @@ class EntryStore {
   bool dense_ = false;
   std::vector<Entry> buffer_;
   DenseMatrix<double> a_;
+};
+
+/// Where the entries go: a dense matrix (EntryStore), or triplets for CSR (a sparse-only file:
+/// memory grows with the entries read, 24 bytes each, duplicates summed at the end).
+struct TripletStore {
+  std::vector<Eigen::Triplet<double, std::int64_t>> entries;
+  void put(long long i, long long j, double x) { entries.emplace_back(i, j, x); }
 };
 
 }  // namespace specbench::detail

@@ -25,7 +25,7 @@ HP laplace_sigma1(int dims, int n) {
 BOOST_AUTO_TEST_CASE(laplacians_have_the_stencil_structure) {
   for (auto [text, dims, n] : {std::tuple{"laplace2d:n=7", 2, 7}, {"laplace3d:n=4", 3, 4}}) {
     const MatrixSpec spec = parse_matrix_spec(text);
-    BOOST_TEST(is_sparse_family(spec));
+    BOOST_TEST(is_sparse_only(spec));
     const CsrMatrix<double> a = make_sparse_matrix(spec);
     const long long rows = dims == 2 ? n * n : n * n * n;
     BOOST_TEST(a.rows() == rows);
