@@ -202,6 +202,14 @@ class MatrixMarketReader {
       if (m_ > kMaxSparseDimension || n_ > kMaxSparseDimension)
         fail("matrix size ", m_, " x ", n_, " exceeds the sparse limit of ", kMaxSparseDimension,
              " rows or columns");
+      // CSR and its transpose hold a pointer per row and per column (8 bytes each): in
+      // proportion to the entries beyond 2^20, as the dense form must be (check_proportion).
+      const long long side = std::max(m_, n_);
+      if (format_ == Format::Coordinate && side > kFreeSparseSide &&
+          side / kMaxSidePerEntry > size[2])
+        fail("a ", m_, " x ", n_, " matrix from ", size[2], " entries: beyond ", kFreeSparseSide,
+             " rows or columns, specbench needs at least one entry per ", kMaxSidePerEntry,
+             " of them (each costs 8 bytes of row or column pointers)");
     } else if (m_ > kMaxDenseEntries / n_) {
       fail("matrix size ", m_, " x ", n_, " exceeds the dense storage limit of ", kMaxDenseEntries,
            " entries (2 GiB of doubles)",

@@ -56,6 +56,10 @@ DenseMatrix<double> read_matrix_market(const std::string& path);
 /// Largest number of rows or columns of a file read sparse (2^31 - 1: an index of CHOLMOD's and
 /// Eigen's int64 storage is far larger; this keeps a typo from declaring 10^18 rows).
 inline constexpr Index kMaxSparseDimension = (Index(1) << 31) - 1;
+/// Beyond kFreeSparseSide rows or columns (2^20), a file read sparse must declare at least one
+/// entry per kMaxSidePerEntry of them: its pointers then cost at most 128 bytes per entry.
+inline constexpr Index kFreeSparseSide = Index(1) << 20;
+inline constexpr Index kMaxSidePerEntry = 16;
 
 /// The banner's format and the size line of a Matrix Market file (read no further).
 struct MtxSize {

@@ -127,6 +127,13 @@ BOOST_AUTO_TEST_CASE(symmetric_files_are_mirrored_and_checked_as_in_the_dense_re
                                      "1 1 4\n");
   BOOST_TEST(message_of([&] { (void)read_matrix_market_sparse(huge); }).find("sparse limit") !=
              std::string::npos);
+  // 3e6 rows for one entry: 48 MB of row pointers that no entry pays for
+  const std::string thin = tmp.write("thin.mtx",
+                                     "%%MatrixMarket matrix coordinate real general\n"
+                                     "3000000 3000000 1\n"
+                                     "1 1 4\n");
+  BOOST_TEST(message_of([&] { (void)read_matrix_market_sparse(thin); })
+                 .find("at least one entry per 16") != std::string::npos);
   const std::string array = tmp.write("array.mtx",
                                       "%%MatrixMarket matrix array real general\n"
                                       "20000 20000\n"
