@@ -313,19 +313,8 @@ void require_float_range(const MatrixSpec& spec, const CsrMatrix<double>& a) {
 }
 
 void require_float_range(const MatrixSpec& spec, const DenseMatrix<double>& a) {
-  constexpr double kMax = std::numeric_limits<float>::max(),
-                   kMin = std::numeric_limits<float>::min();
   for (Index j = 0; j < a.cols(); ++j)
-    for (Index i = 0; i < a.rows(); ++i) {
-      const double x = a(i, j);
-      const double ax = std::abs(x);
-      if (ax > kMax || (ax > 0 && ax < kMin))
-        throw InvalidArgument(detail::concat(
-            "matrix '", spec.text, "': entry (", i + 1, ", ", j + 1, ") = ", format_double(x),
-            ax > kMax ? " overflows float (largest 3.4028235e+38)"
-                      : " underflows float (smallest normal 1.1754944e-38)",
-            ": an f32 run cannot represent it; use f64, or scale the matrix"));
-    }
+    for (Index i = 0; i < a.rows(); ++i) require_float_value(spec, i, j, a(i, j));
 }
 
 EstimatorChoice parse_estimator_spec(std::string_view text) {

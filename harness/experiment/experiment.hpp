@@ -35,7 +35,7 @@ struct Problem {
   /// The matrix, in double (the reference and metrics use it); empty (0 x 0) for a sparse
   /// family, which exists only as CSR (s64, s32): see rows(), cols().
   DenseMatrix<double> a64;
-  DenseMatrix<float> a32;   ///< the same matrix in float (f32 only)
+  DenseMatrix<float> a32;  ///< the same matrix in float (f32 only)
   /// Sparse storage for the estimator (CSR, with a transpose for A^T x): chosen for Matrix Market
   /// files with at most a third of the entries nonzero, where it streams less memory than dense.
   Storage storage = Storage::Dense;

@@ -83,7 +83,9 @@ BOOST_AUTO_TEST_CASE(canonical_text_fills_defaults_in_schema_order) {
 BOOST_AUTO_TEST_CASE(bad_specs_are_rejected_naming_the_problem) {
   std::string e = parse_error("gauss:m=3,n=3");
   BOOST_TEST(contains(e, "unknown matrix family 'gauss'"));
-  BOOST_TEST(contains(e, "banded, conv, dlatms, gaussian, kahan, laplace2d, laplace3d, linear, mtx, spectrum, sprand"));  // accepted
+  BOOST_TEST(contains(e,
+                      "banded, conv, dlatms, gaussian, kahan, laplace2d, laplace3d, linear, mtx, "
+                      "spectrum, sprand"));  // accepted
 
   e = parse_error("gaussian:m=3,n=3,size=4");
   BOOST_TEST(contains(e, "unknown parameter 'size'"));

@@ -19,36 +19,16 @@
 #include "core/random.hpp"
 #include "harness/workloads/mtx.hpp"
 #include "harness/workloads/mtx_entries.hpp"
+#include "support/temp_dir.hpp"
 
 namespace specbench {
 namespace {
 
 namespace fs = std::filesystem;
 
-/// A fresh directory under the system temp dir, removed with its files at the end of the test.
-struct TempDir {
-  fs::path dir;
-  TempDir() {
-    static std::atomic<int> counter{0};
-    dir = fs::temp_directory_path() /
-          ("specbench-test-mtx-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) +
-           "-" + std::to_string(std::random_device{}()));
-    fs::create_directories(dir);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(dir, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  std::string write(const std::string& name, const std::string& text) const {
-    const fs::path p = dir / name;
-    std::ofstream out(p, std::ios::binary);
-    out << text;
-    BOOST_REQUIRE(out.good());
-    return p.string();
-  }
+/// A fresh directory for the test's files (tests/support/temp_dir.hpp).
+struct TempDir : test::TempDir {
+  TempDir() : test::TempDir("specbench-test-mtx") {}
 };
 
 /// The message of the InvalidArgument thrown by reading `text` as a file, or "" (and a failure).

@@ -17,32 +17,16 @@
 #include "core/error.hpp"
 #include "harness/workloads/matrices.hpp"
 #include "harness/workloads/mtx.hpp"
+#include "support/temp_dir.hpp"
 
 namespace specbench {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct TempDir {
-  fs::path dir;
-  TempDir() {
-    static std::atomic<int> counter{0};
-    dir = fs::temp_directory_path() /
-          ("specbench-test-mtxs-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) +
-           "-" + std::to_string(std::random_device{}()));
-    fs::create_directories(dir);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(dir, ec);
-  }
-  std::string write(const std::string& name, const std::string& text) const {
-    const fs::path p = dir / name;
-    std::ofstream out(p, std::ios::binary);
-    out << text;
-    BOOST_REQUIRE(out.good());
-    return p.string();
-  }
+struct TempDir : test::TempDir {
+  TempDir() : test::TempDir("specbench-test-mtxs") {}
+  /// Writes `text` gzip-compressed to DIR/name.
   std::string write_gz(const std::string& name, const std::string& text) const {
     const fs::path p = dir / name;
     gzFile f = gzopen(p.c_str(), "wb");
@@ -132,8 +116,9 @@ BOOST_AUTO_TEST_CASE(symmetric_files_are_mirrored_and_checked_as_in_the_dense_re
                                      "%%MatrixMarket matrix coordinate real general\n"
                                      "3000000 3000000 1\n"
                                      "1 1 4\n");
-  BOOST_TEST(message_of([&] { (void)read_matrix_market_sparse(thin); })
-                 .find("at least one entry per 16") != std::string::npos);
+  BOOST_TEST(message_of([&] {
+               (void)read_matrix_market_sparse(thin);
+             }).find("at least one entry per 16") != std::string::npos);
   const std::string array = tmp.write("array.mtx",
                                       "%%MatrixMarket matrix array real general\n"
                                       "20000 20000\n"

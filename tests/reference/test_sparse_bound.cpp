@@ -7,81 +7,30 @@
 
 #include <boost/math/constants/constants.hpp>
 #include <boost/multiprecision/cpp_bin_float.hpp>
-#include <boost/random/normal_distribution.hpp>
-#include <boost/random/uniform_real_distribution.hpp>
 #include <boost/test/unit_test.hpp>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
 #include <vector>
 
-#include "core/random.hpp"
 #include "reference/reference.hpp"
 #include "reference/sparse_bound.hpp"
+#include "support/sparse_matrices.hpp"
 
 namespace specbench {
 namespace {
 
-using reference_detail::CsrView;
 using reference_detail::prove_sparse_upper_bound;
 using HP = boost::multiprecision::cpp_bin_float_50;
 
-struct Csr {
-  std::int64_t m = 0, n = 0;
-  std::vector<std::int64_t> row_ptr{0}, col;
-  std::vector<double> val;
-  CsrView view() const { return {m, n, row_ptr.data(), col.data(), val.data()}; }
-  void add(std::int64_t j, double v) {
-    col.push_back(j);
-    val.push_back(v);
-  }
-  void end_row() { row_ptr.push_back(std::int64_t(col.size())); }
-};
-
-/// The 5-point Laplacian on an N x N grid with Dirichlet boundaries, times `sign`.
-Csr laplace2d(int n_grid, double sign = 1) {
-  Csr a;
-  a.m = a.n = std::int64_t(n_grid) * n_grid;
-  for (int i = 0; i < n_grid; ++i)
-    for (int j = 0; j < n_grid; ++j) {
-      const std::int64_t r = std::int64_t(i) * n_grid + j;
-      if (i > 0) a.add(r - n_grid, -sign);
-      if (j > 0) a.add(r - 1, -sign);
-      a.add(r, 4 * sign);
-      if (j < n_grid - 1) a.add(r + 1, -sign);
-      if (i < n_grid - 1) a.add(r + n_grid, -sign);
-      a.end_row();
-    }
-  return a;
-}
+using test::Csr;
+using test::dense;
+using test::laplace2d;
+using test::random_sparse;
 
 /// sigma1 of laplace2d(N): lambda_max = 4 + 4 cos(pi / (N + 1)), in 50 digits.
 HP laplace2d_sigma1(int n_grid) {
   return 4 + 4 * cos(boost::math::constants::pi<HP>() / (n_grid + 1));
-}
-
-/// m x n with each entry present with probability `density`, Gaussian values.
-Csr random_sparse(std::int64_t m, std::int64_t n, double density, std::uint64_t seed) {
-  Rng rng(seed);
-  boost::random::uniform_real_distribution<double> coin(0, 1);
-  boost::random::normal_distribution<double> normal;
-  Csr a;
-  a.m = m;
-  a.n = n;
-  for (std::int64_t i = 0; i < m; ++i) {
-    for (std::int64_t j = 0; j < n; ++j)
-      if (coin(rng) < density) a.add(j, normal(rng));
-    a.end_row();
-  }
-  return a;
-}
-
-std::vector<double> dense(const Csr& a) {
-  std::vector<double> d(std::size_t(a.m * a.n), 0.0);
-  for (std::int64_t i = 0; i < a.m; ++i)
-    for (std::int64_t p = a.row_ptr[std::size_t(i)]; p < a.row_ptr[std::size_t(i) + 1]; ++p)
-      d[std::size_t(i + a.col[std::size_t(p)] * a.m)] = a.val[std::size_t(p)];
-  return d;
 }
 
 /// For t = sigma (1 + delta) over deltas on both sides: a claimed bound is never below the

@@ -6,67 +6,25 @@
 // reference's, the zero matrix is exact, and a factor over the budget is refused.
 
 #include <boost/math/constants/constants.hpp>
-#include <boost/random/normal_distribution.hpp>
-#include <boost/random/uniform_real_distribution.hpp>
 #include <boost/test/unit_test.hpp>
 #include <cmath>
 #include <stdexcept>
 #include <vector>
 
-#include "core/random.hpp"
 #include "reference/certify.hpp"
 #include "reference/reference.hpp"
 #include "reference/sparse_reference.hpp"
+#include "support/sparse_matrices.hpp"
 
 namespace specbench {
 namespace {
 
 using HP = reference_detail::HighPrecision;
 using reference_detail::compute_sparse_reference;
-using reference_detail::CsrView;
 
-struct Csr {
-  std::int64_t m = 0, n = 0;
-  std::vector<std::int64_t> row_ptr{0}, col;
-  std::vector<double> val;
-  CsrView view() const { return {m, n, row_ptr.data(), col.data(), val.data()}; }
-  void add(std::int64_t j, double v) {
-    col.push_back(j);
-    val.push_back(v);
-  }
-  void end_row() { row_ptr.push_back(std::int64_t(col.size())); }
-};
-
-Csr laplace2d(int g, double sign = 1) {
-  Csr a;
-  a.m = a.n = std::int64_t(g) * g;
-  for (int i = 0; i < g; ++i)
-    for (int j = 0; j < g; ++j) {
-      const std::int64_t r = std::int64_t(i) * g + j;
-      if (i > 0) a.add(r - g, -sign);
-      if (j > 0) a.add(r - 1, -sign);
-      a.add(r, 4 * sign);
-      if (j < g - 1) a.add(r + 1, -sign);
-      if (i < g - 1) a.add(r + g, -sign);
-      a.end_row();
-    }
-  return a;
-}
-
-Csr random_sparse(std::int64_t m, std::int64_t n, double density, std::uint64_t seed) {
-  Rng rng(seed);
-  boost::random::uniform_real_distribution<double> coin(0, 1);
-  boost::random::normal_distribution<double> normal;
-  Csr a;
-  a.m = m;
-  a.n = n;
-  for (std::int64_t i = 0; i < m; ++i) {
-    for (std::int64_t j = 0; j < n; ++j)
-      if (coin(rng) < density) a.add(j, normal(rng));
-    a.end_row();
-  }
-  return a;
-}
+using test::Csr;
+using test::laplace2d;
+using test::random_sparse;
 
 void check_contains(const Reference& r, const HP& exact, int digits, const char* what) {
   const double err = static_cast<double>(abs(HP(r.sigma1_text) - exact));
@@ -89,10 +47,7 @@ BOOST_AUTO_TEST_CASE(laplace2d_closed_form_inside_with_eleven_digits) {
 BOOST_AUTO_TEST_CASE(random_sparse_agrees_with_the_dense_certified_reference) {
   for (auto [m, n, seed] : {std::tuple{200, 150, 1}, {90, 260, 2}, {400, 30, 3}}) {
     const Csr a = random_sparse(m, n, 0.05, std::uint64_t(seed));
-    std::vector<double> d(std::size_t(m * n), 0.0);
-    for (std::int64_t i = 0; i < m; ++i)
-      for (std::int64_t p = a.row_ptr[std::size_t(i)]; p < a.row_ptr[std::size_t(i) + 1]; ++p)
-        d[std::size_t(i + a.col[std::size_t(p)] * m)] = a.val[std::size_t(p)];
+    const std::vector<double> d = test::dense(a);
     const Reference dense = compute_reference(d.data(), m, n);
     const Reference r = compute_sparse_reference(a.view(), 1e9);
     check_contains(r, HP(dense.sigma1_text), 11, "random sparse");  // dense: 30 digits
