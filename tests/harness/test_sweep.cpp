@@ -268,6 +268,26 @@ BOOST_AUTO_TEST_CASE(dry_run_work_follows_the_registry) {
              boost::test_tools::tolerance(1e-2));
 }
 
+// A sparse family's products cost 2 flops per entry (laplace2d:n=30: 5 N^2 - 4 N = 4380
+// entries), and its reference is counted, not estimated (its cost is the Cholesky fill's).
+BOOST_AUTO_TEST_CASE(dry_run_work_of_a_sparse_family_counts_its_entries) {
+  TempDir dir;
+  const auto config = dir.write("s.toml",
+                                "[[block]]\nmatrices = [\"laplace2d:n=30\"]\niterations = [7]\n"
+                                "[[block.estimators]]\nname = \"power\"\n");
+  const SweepPlan plan = load_sweep(config);
+  ResumeState state;
+  state.done.assign(plan.runs.size(), 0);
+  std::ostringstream out;
+  describe_plan(plan, state, {}, out);
+  const std::string text = out.str();
+  const auto at = text.find("work: ~");
+  BOOST_REQUIRE(at != std::string::npos);
+  BOOST_TEST(std::stod(text.substr(at + 7)) * 1e9 == 2.0 * 4380 * 2 * 7,
+             boost::test_tools::tolerance(1e-2));
+  BOOST_TEST(text.find("plus 1 sparse reference(s)") != std::string::npos, text);
+}
+
 // Matrix Market files with few nonzeros run on sparse storage, generated families on dense; the
 // row says which, and the estimate equals the dense one to rounding (8 max(m, n) eps, twice).
 BOOST_AUTO_TEST_CASE(sparse_files_run_sparse_and_agree_with_dense) {
